@@ -1,0 +1,18 @@
+//! Audio in: decoding any supported file to PCM and resampling to 16 kHz.
+//!
+//! Formats are recognised by content, never by extension; channels are kept, because in a
+//! stereo call each channel is one speaker.
+
+mod clip;
+mod decode;
+mod error;
+mod mp4_edit;
+mod resample;
+
+pub use clip::AudioClip;
+pub use decode::{decode_file, DecodeOptions, DecodedFile, SourceInfo};
+pub use error::DecodeError;
+pub use resample::StreamResampler;
+
+/// Sample rate Whisper expects and every stage after decoding works at.
+pub const WHISPER_SAMPLE_RATE_HZ: u32 = 16_000;

@@ -1,0 +1,12 @@
+//! Callscope engine: turns call recordings into transcripts, analyses and a searchable library.
+//!
+//! Data flows `audio` → `stt` → `analysis` → `store`; see DESIGN.md for the picture.
+
+pub mod analysis;
+pub mod audio;
+pub mod llm;
+pub mod models;
+pub mod pipeline;
+pub mod progress;
+pub mod store;
+pub mod stt;

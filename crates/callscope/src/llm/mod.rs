@@ -1,0 +1,47 @@
+//! Language-model providers behind one trait: the built-in offline analyzer, Gemini and
+//! OpenAI-compatible servers. Every call reports the tokens it used.
+
+mod types;
+
+pub use types::{
+    Analysis, Completion, Detection, ExtractionPrompt, FieldKind, FieldSpec, GeneralInfo, LlmError,
+    Resolution, Sentiment, SentimentTrend, TokenUsage, TurnSentiment,
+};
+
+use async_trait::async_trait;
+
+use crate::analysis::DomainCatalog;
+use crate::stt::Transcript;
+
+/// A source of call understanding. Implementations receive only what may leave the machine for
+/// them (remote providers get redacted transcripts; the pipeline takes care of that).
+#[async_trait]
+pub trait LlmProvider: Send + Sync {
+    /// Short provider name stored with each call, e.g. `offline`, `gemini`.
+    fn name(&self) -> &str;
+
+    /// The model used, e.g. `offline-rules-1`, `gemini-2.5-flash`.
+    fn model(&self) -> &str;
+
+    /// Stage 1: the call's domain and category, chosen from the catalog when one fits.
+    async fn detect(
+        &self,
+        transcript: &Transcript,
+        catalog: &DomainCatalog,
+    ) -> Result<Completion<Detection>, LlmError>;
+
+    /// Write the extraction prompt for a domain/category pair seen for the first time.
+    async fn generate_prompt(
+        &self,
+        domain: &str,
+        category: &str,
+        transcript: &Transcript,
+    ) -> Result<Completion<ExtractionPrompt>, LlmError>;
+
+    /// Stage 2: domain fields, general facts and the summary, in one call.
+    async fn analyze(
+        &self,
+        transcript: &Transcript,
+        prompt: &ExtractionPrompt,
+    ) -> Result<Completion<Analysis>, LlmError>;
+}

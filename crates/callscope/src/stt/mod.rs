@@ -1,0 +1,82 @@
+//! Speech to text: the `Transcriber` trait, transcript types and the local Whisper engine.
+//!
+//! Speakers come from channels: in a stereo call each channel is transcribed on its own speech
+//! only (silence cut out), so every word belongs to the channel it was spoken on.
+
+mod activity;
+mod assemble;
+mod splice;
+mod subtitles;
+mod transcript;
+mod whisper;
+
+use std::path::PathBuf;
+
+pub use activity::{speech_regions, SpeechRegion};
+pub use subtitles::{to_srt, to_vtt};
+pub use transcript::{Segment, Speaker, Transcript};
+pub use whisper::WhisperTranscriber;
+
+use crate::audio::AudioClip;
+use crate::progress::{CancelToken, ProgressSink};
+
+/// How to transcribe a call.
+#[derive(Debug, Clone)]
+pub struct TranscribeOptions {
+    /// Left channel is the customer and right the agent, instead of the default.
+    pub swap_channels: bool,
+    /// Spoken language as an ISO 639-1 code (`en`), or `auto` to detect it.
+    pub language: String,
+    /// Beam width; `None` or 1 decodes greedily (fastest).
+    pub beam_size: Option<u32>,
+}
+
+impl Default for TranscribeOptions {
+    fn default() -> Self {
+        TranscribeOptions { swap_channels: false, language: "en".into(), beam_size: None }
+    }
+}
+
+impl TranscribeOptions {
+    fn validate(&self) -> Result<(), SttError> {
+        let ok = self.language == "auto"
+            || ((2..=3).contains(&self.language.len()) && self.language.chars().all(|c| c.is_ascii_lowercase()));
+        if ok {
+            Ok(())
+        } else {
+            Err(SttError::InvalidLanguage { language: self.language.clone() })
+        }
+    }
+}
+
+/// Turns decoded audio into a speaker-labelled transcript.
+pub trait Transcriber: Send + Sync {
+    /// Engine and model, for display and storage.
+    fn name(&self) -> String;
+
+    /// Transcribe a 16 kHz clip; stereo clips get agent/customer speakers from their channels.
+    fn transcribe(
+        &self,
+        clip: &AudioClip,
+        options: &TranscribeOptions,
+        progress: ProgressSink<'_>,
+        cancel: &CancelToken,
+    ) -> Result<Transcript, SttError>;
+}
+
+/// Why transcription failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SttError {
+    #[error("model file {path} not found. Install it with `callscope models install base`.")]
+    ModelMissing { path: PathBuf },
+    #[error("model file {path} could not be loaded ({detail}). Reinstall it with `callscope models install`.")]
+    ModelLoad { path: PathBuf, detail: String },
+    #[error("the speech recogniser failed: {detail}")]
+    Whisper { detail: String },
+    #[error("audio must be 16 kHz for transcription, got {sample_rate_hz} Hz")]
+    WrongSampleRate { sample_rate_hz: u32 },
+    #[error("'{language}' is not a language code; use a two-letter code such as `en`, or `auto`")]
+    InvalidLanguage { language: String },
+    #[error("transcription was cancelled")]
+    Cancelled,
+}

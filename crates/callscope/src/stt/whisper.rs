@@ -1,0 +1,225 @@
+//! The local transcriber: whisper.cpp through whisper-rs.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+use super::activity::speech_regions;
+use super::assemble::{channel_segments, mono_segments, RawSegment, Word};
+use super::splice::Spliced;
+use super::{SttError, TranscribeOptions, Transcriber, Transcript};
+use crate::audio::{AudioClip, WHISPER_SAMPLE_RATE_HZ};
+use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
+use crate::stt::Speaker;
+
+/// Whisper ignores input shorter than a second; shorter speech is padded with silence.
+const MIN_SAMPLES: usize = WHISPER_SAMPLE_RATE_HZ as usize * 11 / 10;
+
+/// A loaded Whisper model, shareable between threads; one per model file per process.
+pub struct WhisperTranscriber {
+    ctx: WhisperContext,
+    model_path: PathBuf,
+    threads: i32,
+}
+
+static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<WhisperTranscriber>>>> = OnceLock::new();
+
+impl WhisperTranscriber {
+    /// Load a ggml model file.
+    pub fn load(model_path: &Path) -> Result<Self, SttError> {
+        if !model_path.is_file() {
+            return Err(SttError::ModelMissing { path: model_path.to_path_buf() });
+        }
+        whisper_rs::install_logging_hooks();
+        let path_str = model_path
+            .to_str()
+            .ok_or_else(|| SttError::ModelLoad { path: model_path.to_path_buf(), detail: "the path is not valid UTF-8".into() })?;
+        let ctx = WhisperContext::new_with_params(path_str, WhisperContextParameters::default()).map_err(|e| {
+            SttError::ModelLoad { path: model_path.to_path_buf(), detail: e.to_string() }
+        })?;
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(8) as i32;
+        Ok(WhisperTranscriber { ctx, model_path: model_path.to_path_buf(), threads })
+    }
+
+    /// The process-wide instance for `model_path`, loading it on first use.
+    pub fn shared(model_path: &Path) -> Result<Arc<Self>, SttError> {
+        let cache = LOADED.get_or_init(|| Mutex::new(HashMap::new()));
+        let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(t) = cache.get(model_path) {
+            return Ok(Arc::clone(t));
+        }
+        let loaded = Arc::new(Self::load(model_path)?);
+        cache.insert(model_path.to_path_buf(), Arc::clone(&loaded));
+        Ok(loaded)
+    }
+
+    /// The model file this transcriber was loaded from.
+    pub fn model_path(&self) -> &Path {
+        &self.model_path
+    }
+
+    /// Run Whisper once over `samples` (16 kHz mono), reporting 0…1 through `on_progress`.
+    fn recognise(
+        &self,
+        samples: &[f32],
+        options: &TranscribeOptions,
+        cancel: &CancelToken,
+        on_progress: &dyn Fn(f32),
+    ) -> Result<Vec<RawSegment>, SttError> {
+        let mut padded;
+        let samples = if samples.len() < MIN_SAMPLES {
+            padded = samples.to_vec();
+            padded.resize(MIN_SAMPLES, 0.0);
+            &padded[..]
+        } else {
+            samples
+        };
+        let mut state = self.ctx.create_state().map_err(|e| SttError::Whisper { detail: e.to_string() })?;
+        let strategy = match options.beam_size {
+            Some(beam) if beam > 1 => SamplingStrategy::BeamSearch { beam_size: beam as i32, patience: -1.0 },
+            _ => SamplingStrategy::Greedy { best_of: 1 },
+        };
+        let mut params = FullParams::new(strategy);
+        params.set_n_threads(self.threads);
+        params.set_language(Some(options.language.as_str()));
+        params.set_token_timestamps(true);
+        params.set_suppress_nst(true);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_special(false);
+        params.set_print_timestamps(false);
+        let percent = Arc::new(AtomicI32::new(0));
+        let percent_in_cb = Arc::clone(&percent);
+        params.set_progress_callback_safe(move |p: i32| percent_in_cb.store(p, Ordering::Relaxed));
+        let cancel_in_cb = cancel.clone();
+        params.set_abort_callback_safe(move || cancel_in_cb.is_cancelled());
+
+        let result = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| state.full(params, samples));
+            let mut last = -1;
+            while !worker.is_finished() {
+                let p = percent.load(Ordering::Relaxed);
+                if p != last {
+                    last = p;
+                    on_progress(p as f32 / 100.0);
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            worker.join()
+        });
+        if cancel.is_cancelled() {
+            return Err(SttError::Cancelled);
+        }
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(SttError::Whisper { detail: e.to_string() }),
+            Err(_) => return Err(SttError::Whisper { detail: "the recogniser thread stopped unexpectedly".into() }),
+        }
+        on_progress(1.0);
+        Ok(read_segments(&self.ctx, &state))
+    }
+}
+
+fn read_segments(ctx: &WhisperContext, state: &whisper_rs::WhisperState) -> Vec<RawSegment> {
+    let eot = ctx.token_eot();
+    let mut out = Vec::new();
+    for segment in state.as_iter() {
+        let mut words: Vec<Word> = Vec::new();
+        let mut probs: Vec<Vec<f32>> = Vec::new();
+        for t in 0..segment.n_tokens() {
+            let Some(token) = segment.get_token(t) else { continue };
+            let data = token.token_data();
+            if data.id >= eot {
+                continue;
+            }
+            let Ok(bytes) = token.to_bytes() else { continue };
+            let (t0, t1) = (data.t0.max(0) as u64 * 10, data.t1.max(0) as u64 * 10);
+            let starts_word = bytes.first() == Some(&b' ') || words.is_empty();
+            if starts_word {
+                words.push(Word { bytes: bytes.to_vec(), start_ms: t0, end_ms: t1.max(t0), probability: 0.0 });
+                probs.push(vec![data.p]);
+            } else if let (Some(w), Some(p)) = (words.last_mut(), probs.last_mut()) {
+                w.bytes.extend_from_slice(bytes);
+                w.end_ms = w.end_ms.max(t1);
+                p.push(data.p);
+            }
+        }
+        for (w, p) in words.iter_mut().zip(&probs) {
+            w.probability = p.iter().sum::<f32>() / p.len().max(1) as f32;
+        }
+        let start_ms = segment.start_timestamp().max(0) as u64 * 10;
+        let end_ms = segment.end_timestamp().max(0) as u64 * 10;
+        out.push(RawSegment { start_ms, end_ms, words });
+    }
+    out
+}
+
+/// Left and right are the same signal (a mono call saved as stereo).
+fn is_dual_mono(clip: &AudioClip) -> bool {
+    let (l, r) = (&clip.channels[0], &clip.channels[1]);
+    let energy: f32 = l.iter().map(|x| x * x).sum();
+    let diff: f32 = l.iter().zip(r).map(|(a, b)| (a - b) * (a - b)).sum();
+    energy > 0.0 && diff < energy * 0.01
+}
+
+impl Transcriber for WhisperTranscriber {
+    fn name(&self) -> String {
+        let file = self.model_path.file_name().map(|f| f.to_string_lossy().into_owned());
+        format!("whisper.cpp ({})", file.unwrap_or_default())
+    }
+
+    fn transcribe(
+        &self,
+        clip: &AudioClip,
+        options: &TranscribeOptions,
+        progress: ProgressSink<'_>,
+        cancel: &CancelToken,
+    ) -> Result<Transcript, SttError> {
+        options.validate()?;
+        if clip.sample_rate_hz != WHISPER_SAMPLE_RATE_HZ {
+            return Err(SttError::WrongSampleRate { sample_rate_hz: clip.sample_rate_hz });
+        }
+        let report = |fraction: f32| progress(Progress { stage: Stage::Transcribing, fraction: fraction.clamp(0.0, 1.0) });
+        report(0.0);
+        let duration_ms = clip.duration_ms();
+        let stereo = clip.channels.len() >= 2 && !is_dual_mono(clip);
+        if !stereo {
+            let mono = clip.mixdown();
+            if mono.is_empty() {
+                return Ok(Transcript { segments: Vec::new(), duration_ms });
+            }
+            let raw = self.recognise(&mono, options, cancel, &report)?;
+            return Ok(Transcript { segments: mono_segments(&raw, Speaker::Unknown, duration_ms), duration_ms });
+        }
+
+        let (left, right) = if options.swap_channels {
+            (Speaker::Customer, Speaker::Agent)
+        } else {
+            (Speaker::Agent, Speaker::Customer)
+        };
+        let pair = [clip.channels[0].clone(), clip.channels[1].clone()];
+        let regions = speech_regions(&pair, clip.sample_rate_hz);
+        let spliced: Vec<Spliced> =
+            pair.iter().zip(&regions).map(|(c, r)| Spliced::join(c, r, clip.sample_rate_hz)).collect();
+        let total: usize = spliced.iter().map(|s| s.samples.len()).sum::<usize>().max(1);
+        let mut done = 0usize;
+        let mut segments = Vec::new();
+        for (splice, speaker) in spliced.iter().zip([left, right]) {
+            if splice.samples.is_empty() {
+                continue;
+            }
+            let share = splice.samples.len() as f32 / total as f32;
+            let base = done as f32 / total as f32;
+            let raw = self.recognise(&splice.samples, options, cancel, &|f| report(base + f * share))?;
+            segments.extend(channel_segments(&raw, splice, speaker));
+            done += splice.samples.len();
+        }
+        segments.sort_by_key(|s| (s.start_ms, s.end_ms));
+        report(1.0);
+        Ok(Transcript { segments, duration_ms })
+    }
+}

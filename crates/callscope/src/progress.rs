@@ -48,6 +48,11 @@ impl CancelToken {
         self.0.store(true, Ordering::SeqCst);
     }
 
+    /// The shared flag itself, for callbacks that must poll it from C.
+    pub(crate) fn flag(&self) -> &AtomicBool {
+        &self.0
+    }
+
     /// Whether cancellation was requested.
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::SeqCst)

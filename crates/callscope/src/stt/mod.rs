@@ -8,6 +8,7 @@ mod assemble;
 mod splice;
 mod subtitles;
 mod transcript;
+mod wer;
 mod whisper;
 
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 pub use activity::{speech_regions, SpeechRegion};
 pub use subtitles::{to_srt, to_vtt};
 pub use transcript::{Segment, Speaker, Transcript};
+pub use wer::{normalise_words, word_edits, word_error_rate};
 pub use whisper::WhisperTranscriber;
 
 use crate::audio::AudioClip;

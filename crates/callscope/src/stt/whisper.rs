@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -95,8 +95,16 @@ impl WhisperTranscriber {
         let percent = Arc::new(AtomicI32::new(0));
         let percent_in_cb = Arc::clone(&percent);
         params.set_progress_callback_safe(move |p: i32| percent_in_cb.store(p, Ordering::Relaxed));
-        let cancel_in_cb = cancel.clone();
-        params.set_abort_callback_safe(move || cancel_in_cb.is_cancelled());
+        // whisper-rs 0.16's `set_abort_callback_safe` hands whisper.cpp a pointer of the wrong
+        // type (its trampoline reads a boxed trait object as the closure), so the callback
+        // returns garbage and aborts every run. Point whisper.cpp at the cancel flag directly.
+        let flag: *const AtomicBool = cancel.flag();
+        // SAFETY: the flag lives in `cancel`, which outlives `state.full` below (same scope),
+        // and `abort_when_flagged` only reads it atomically.
+        unsafe {
+            params.set_abort_callback(Some(abort_when_flagged));
+            params.set_abort_callback_user_data(flag as *mut std::ffi::c_void);
+        }
 
         let result = std::thread::scope(|scope| {
             let worker = scope.spawn(|| state.full(params, samples));
@@ -122,6 +130,12 @@ impl WhisperTranscriber {
         on_progress(1.0);
         Ok(read_segments(&self.ctx, &state))
     }
+}
+
+unsafe extern "C" fn abort_when_flagged(data: *mut std::ffi::c_void) -> bool {
+    // SAFETY: `data` is the `AtomicBool` of a `CancelToken` kept alive by the caller of `full`.
+    let flag = unsafe { &*(data as *const AtomicBool) };
+    flag.load(Ordering::Relaxed)
 }
 
 fn read_segments(ctx: &WhisperContext, state: &whisper_rs::WhisperState) -> Vec<RawSegment> {

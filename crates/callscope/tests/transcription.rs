@@ -1,0 +1,159 @@
+//! Transcription with the real Whisper models on real speech: accuracy on LibriVox clips,
+//! speaker attribution on a rendered stereo call, mono handling and cancellation.
+//!
+//! Models come from `$CALLSCOPE_MODELS` (`make test` installs tiny.en and base there).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use callscope::models::{ModelFormat, ModelStore};
+use callscope::pipeline::transcribe_file;
+use callscope::progress::{ignore_progress, CancelToken, Progress};
+use callscope::stt::{word_edits, normalise_words, Speaker, TranscribeOptions, Transcript, WhisperTranscriber};
+
+fn fixtures() -> PathBuf {
+    std::env::var_os("CALLSCOPE_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/generated"))
+}
+
+/// Inference uses every core; running two tests' inference at once only slows both.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn model(name: &str) -> Arc<WhisperTranscriber> {
+    let store = ModelStore::open_default().expect("model folder");
+    let path = store.path(name, ModelFormat::Q8_0).unwrap_or_else(|e| panic!("{e} (make test installs it)"));
+    WhisperTranscriber::shared(&path).expect("model loads")
+}
+
+fn transcribe(model_name: &str, file: &Path, options: &TranscribeOptions) -> Transcript {
+    let _guard = one_at_a_time();
+    transcribe_file(file, model(model_name).as_ref(), options, &ignore_progress, &CancelToken::new()).expect("transcribes")
+}
+
+fn librivox_wer(model_name: &str) -> f64 {
+    let dir = fixtures().join("librivox");
+    let refs: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("references.json")).expect("references")).expect("json");
+    assert_eq!(refs.len(), 5);
+    let (mut edits, mut words) = (0, 0);
+    for (file, reference) in &refs {
+        let t = transcribe(model_name, &dir.join(file), &TranscribeOptions::default());
+        let (r, h) = (normalise_words(reference), normalise_words(&t.plain_text()));
+        let e = word_edits(&r, &h);
+        println!("{model_name} {file}: {e} errors / {} words: {}", r.len(), t.plain_text());
+        edits += e;
+        words += r.len();
+    }
+    let wer = edits as f64 / words as f64;
+    println!("{model_name}: WER {:.1} % over {words} words", wer * 100.0);
+    wer
+}
+
+#[test]
+fn base_model_word_error_rate_on_librivox_is_at_most_3_percent() {
+    assert!(librivox_wer("base") <= 0.03);
+}
+
+#[test]
+fn tiny_en_word_error_rate_on_librivox_is_at_most_9_percent() {
+    assert!(librivox_wer("tiny.en") <= 0.09);
+}
+
+#[test]
+fn a_mono_recording_has_one_unknown_speaker() {
+    let file = fixtures().join("librivox/sense_and_sensibility_01_austen_64kb-0880.wav");
+    let t = transcribe("tiny.en", &file, &TranscribeOptions::default());
+    assert!(!t.segments.is_empty());
+    assert!(t.segments.iter().all(|s| s.speaker == Speaker::Unknown));
+    assert!(t.plain_text().to_lowercase().contains("young man"), "{}", t.plain_text());
+}
+
+#[derive(serde::Deserialize)]
+struct Truth {
+    turns: Vec<TruthTurn>,
+}
+
+#[derive(serde::Deserialize)]
+struct TruthTurn {
+    speaker: String,
+    start_ms: u64,
+    end_ms: u64,
+}
+
+/// Share of transcript words whose segment lies mostly inside a true turn of the same speaker.
+fn attribution(t: &Transcript, truth: &Truth, swapped: bool) -> f64 {
+    let (mut right, mut total) = (0usize, 0usize);
+    for s in &t.segments {
+        let words = s.text.split_whitespace().count();
+        total += words;
+        let overlap = |turn: &TruthTurn| s.end_ms.min(turn.end_ms).saturating_sub(s.start_ms.max(turn.start_ms));
+        let best = truth.turns.iter().max_by_key(|turn| overlap(turn));
+        let expected = match best.map(|b| b.speaker.as_str()) {
+            Some("agent") if !swapped => Speaker::Agent,
+            Some("customer") if swapped => Speaker::Agent,
+            _ => Speaker::Customer,
+        };
+        if best.is_some_and(|b| overlap(b) > 0) && s.speaker == expected {
+            right += words;
+        }
+    }
+    right as f64 / total.max(1) as f64
+}
+
+fn truth(id: &str) -> Truth {
+    let text = std::fs::read_to_string(fixtures().join(format!("calls/{id}.truth.json"))).expect("truth timings");
+    serde_json::from_str(&text).expect("truth json")
+}
+
+#[test]
+fn stereo_call_puts_at_least_95_percent_of_words_on_the_right_speaker() {
+    // call_07 has real interruptions: both people talk at once twice.
+    for id in ["call_06", "call_07"] {
+        let t = transcribe("base", &fixtures().join(format!("calls/{id}.wav")), &TranscribeOptions::default());
+        let share = attribution(&t, &truth(id), false);
+        println!("{id}: {:.1} % of words on the right speaker, {} segments", share * 100.0, t.segments.len());
+        assert!(share >= 0.95, "{id}: only {:.1} %", share * 100.0);
+        assert!(t.segments.iter().any(|s| s.speaker == Speaker::Agent));
+        assert!(t.segments.iter().any(|s| s.speaker == Speaker::Customer));
+        assert!(t.segments.windows(2).all(|w| w[0].start_ms <= w[1].start_ms), "segments are in time order");
+        assert!(t.segments.last().is_some_and(|s| s.end_ms <= t.duration_ms));
+    }
+}
+
+#[test]
+fn swapping_channels_makes_the_left_speaker_the_customer() {
+    let options = TranscribeOptions { swap_channels: true, ..TranscribeOptions::default() };
+    let t = transcribe("tiny.en", &fixtures().join("calls/call_12.wav"), &options);
+    let share = attribution(&t, &truth("call_12"), true);
+    assert!(share >= 0.95, "only {:.1} % with swapped channels", share * 100.0);
+    let first = t.segments.first().expect("speech");
+    assert_eq!(first.speaker, Speaker::Customer, "the agent opens the call and is on the left");
+}
+
+#[test]
+fn progress_reaches_the_end_and_cancellation_stops_transcription() {
+    let file = fixtures().join("calls/call_12.wav");
+    let seen = Mutex::new(Vec::<Progress>::new());
+    {
+        let _guard = one_at_a_time();
+        let sink = |p: Progress| seen.lock().unwrap().push(p);
+        transcribe_file(&file, model("tiny.en").as_ref(), &TranscribeOptions::default(), &sink, &CancelToken::new()).expect("ok");
+    }
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.iter().any(|p| p.fraction >= 1.0 && p.stage == callscope::progress::Stage::Transcribing));
+
+    let cancel = CancelToken::new();
+    let canceller = cancel.clone();
+    let _guard = one_at_a_time();
+    let sink = move |p: Progress| {
+        if p.stage == callscope::progress::Stage::Transcribing {
+            canceller.cancel();
+        }
+    };
+    let err = transcribe_file(&file, model("tiny.en").as_ref(), &TranscribeOptions::default(), &sink, &cancel).expect_err("cancelled");
+    assert!(err.to_string().contains("cancelled"), "{err}");
+}

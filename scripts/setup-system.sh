@@ -22,5 +22,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}" || apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-command -v cargo >/dev/null || { echo "setup: Rust is missing; install it (rustup, 1.85 or newer) and run again" >&2; exit 1; }
+command -v cargo >/dev/null || { echo "setup: Rust is missing; install it (rustup, 1.89 or newer) and run again" >&2; exit 1; }
 command -v pip >/dev/null || command -v pip3 >/dev/null || { echo "setup: pip is missing" >&2; exit 1; }

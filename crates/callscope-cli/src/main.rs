@@ -2,6 +2,10 @@
 
 mod commands;
 
+use std::process::ExitCode;
+
+use anyhow::Context;
+use callscope::store::Store;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -20,12 +24,25 @@ struct Cli {
 enum Command {
     /// Transcribe recordings with speaker labels.
     Transcribe(commands::transcribe::TranscribeArgs),
+    /// Transcribe, analyse and store calls in the local library.
+    Analyze(commands::analyze::AnalyzeArgs),
+    /// Browse the call library: list, search, show, export, delete.
+    #[command(subcommand)]
+    Calls(commands::calls::CallsCommand),
+    /// The domain catalog and each pair's extraction prompt.
+    #[command(subcommand)]
+    Domains(commands::domains::DomainsCommand),
     /// List, install and locate speech models.
     #[command(subcommand)]
     Models(commands::models::ModelsCommand),
 }
 
-fn main() -> std::process::ExitCode {
+fn open_library() -> anyhow::Result<Store> {
+    let path = Store::default_path()?;
+    Store::open(&path).with_context(|| format!("opening the call library {}", path.display()))
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let default_level = match cli.verbose {
         0 => "warn",
@@ -37,13 +54,16 @@ fn main() -> std::process::ExitCode {
 
     let result = match cli.command {
         Command::Transcribe(args) => commands::transcribe::run(args),
+        Command::Analyze(args) => open_library().and_then(|mut store| commands::analyze::run(args, &mut store)),
+        Command::Calls(cmd) => open_library().and_then(|mut store| commands::calls::run(cmd, &mut store)).map(|()| ExitCode::SUCCESS),
+        Command::Domains(cmd) => open_library().and_then(|mut store| commands::domains::run(cmd, &mut store)).map(|()| ExitCode::SUCCESS),
         Command::Models(cmd) => commands::models::run(cmd),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }

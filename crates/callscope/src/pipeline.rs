@@ -1,10 +1,13 @@
-//! The whole job for one recording: decode → transcribe (→ analyse → store, see `analyze_file`).
+//! The whole job for one recording: decode → transcribe → analyse → store.
 //!
 //! Shells (CLI, desktop, HTTP) call these functions and nothing below them.
 
 use std::path::Path;
 
+use crate::analysis::{analyze_and_store, AnalysisError, AnalysisRequest, CallAnalysis};
 use crate::audio::{decode_file, DecodeError, DecodeOptions};
+use crate::llm::LlmProvider;
+use crate::store::Store;
 use crate::progress::{CancelToken, ProgressSink};
 use crate::stt::{SttError, TranscribeOptions, Transcriber, Transcript};
 
@@ -19,6 +22,8 @@ pub enum PipelineError {
         #[source]
         source: SttError,
     },
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
 }
 
 /// Decode a recording and transcribe it with speakers from its channels.
@@ -40,4 +45,29 @@ pub fn transcribe_file(
     transcriber
         .transcribe(&decoded.clip, options, progress, cancel)
         .map_err(|source| PipelineError::Transcribe { path: path.display().to_string(), source })
+}
+
+/// Everything `analyze_file` needs besides the file.
+pub struct AnalyzeJob<'a> {
+    pub transcriber: &'a dyn Transcriber,
+    pub transcribe: &'a TranscribeOptions,
+    pub provider: &'a dyn LlmProvider,
+    pub keep_original_pii: bool,
+}
+
+/// Decode, transcribe, analyse and store one recording; returns the stored call.
+///
+/// Blocking: run it on a worker thread (it drives the provider on the caller's Tokio runtime
+/// when called from one of its blocking threads).
+pub fn analyze_file(
+    path: &Path,
+    job: &AnalyzeJob<'_>,
+    store: &mut Store,
+    progress: ProgressSink<'_>,
+    cancel: &CancelToken,
+) -> Result<CallAnalysis, PipelineError> {
+    let transcript = transcribe_file(path, job.transcriber, job.transcribe, progress, cancel)?;
+    let file_name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let request = AnalysisRequest { file_name: &file_name, transcript: &transcript, keep_original_pii: job.keep_original_pii };
+    Ok(analyze_and_store(job.provider, store, &request, Some(path), progress, cancel)?)
 }

@@ -1,5 +1,8 @@
 //! One module per subcommand; each parses its arguments and calls the engine.
 
+pub mod analyze;
+pub mod calls;
+pub mod domains;
 pub mod models;
 pub mod progress;
 pub mod transcribe;

@@ -1,0 +1,379 @@
+//! `callscope calls`: list, search, show, export and delete calls in the local library.
+
+mod export;
+mod show;
+mod table;
+
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use callscope::store::{CallFilter, CallRow, CallSort, Date, Page, Paging, Store};
+
+pub(crate) use show::write_report;
+pub(crate) use table::{fit, write_table};
+
+/// Browse the call library.
+#[derive(Debug, clap::Subcommand)]
+pub enum CallsCommand {
+    /// List calls, newest first.
+    List {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// How many calls to show.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Skip this many calls first (for the next page).
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Order of the list.
+        #[arg(long, value_enum, default_value_t = SortArg::Newest)]
+        sort: SortArg,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find calls by words in their transcript, summary, names or topic.
+    Search {
+        /// The words to look for (all must occur); typed text is never query syntax.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// How many calls to show.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one call: its analysis, fields, metrics, summary and transcript.
+    Show {
+        /// The call's id, as `calls list` shows it.
+        id: i64,
+        /// Print the full analysis as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write calls to a file (as stored: personal data is already redacted).
+    Export {
+        /// File format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// File to write; standard output when left out.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Delete a call and its transcript (also from the team library at the next sync).
+    Delete {
+        /// The call's id.
+        id: i64,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// Which calls a list, search or export covers.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FilterArgs {
+    /// Only calls of this domain, e.g. insurance.
+    #[arg(long)]
+    domain: Option<String>,
+    /// Only calls of this category, e.g. claim_inquiry.
+    #[arg(long)]
+    category: Option<String>,
+    /// Only calls with this overall sentiment.
+    #[arg(long, value_parser = ["positive", "neutral", "negative"])]
+    sentiment: Option<String>,
+    /// Only calls whose agent's name contains this text.
+    #[arg(long)]
+    agent: Option<String>,
+    /// Only calls that ended this way.
+    #[arg(long, value_parser = ["resolved", "unresolved", "escalated", "follow_up"])]
+    resolution: Option<String>,
+    /// Only calls analysed on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_parser = parse_day)]
+    since: Option<Date>,
+    /// Only calls analysed on or before this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_parser = parse_day)]
+    until: Option<Date>,
+}
+
+/// Orders `calls list` offers.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SortArg {
+    Newest,
+    Oldest,
+    Longest,
+    Shortest,
+}
+
+/// Formats `calls export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// A JSON array of full analyses, transcripts included.
+    Json,
+    /// One row per call with its main facts, fields as JSON and the transcript as text.
+    Csv,
+}
+
+/// Run a `calls` subcommand against the library, printing to standard output.
+pub fn run(cmd: CallsCommand, store: &mut Store) -> anyhow::Result<()> {
+    ignore_broken_pipe(run_to(cmd, store, &mut io::stdout().lock()))
+}
+
+fn run_to(cmd: CallsCommand, store: &mut Store, out: &mut dyn Write) -> anyhow::Result<()> {
+    match cmd {
+        CallsCommand::List {
+            filter,
+            limit,
+            offset,
+            sort,
+            json,
+        } => {
+            let paging = Paging {
+                sort: sort.into(),
+                limit,
+                offset,
+            };
+            let page = store
+                .list_calls(&filter.to_filter()?, paging)
+                .context("listing calls")?;
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &page)?;
+                writeln!(out)?;
+            } else {
+                write_list(&mut *out, &page)?;
+            }
+        }
+        CallsCommand::Search {
+            query,
+            filter,
+            limit,
+            json,
+        } => {
+            let query = query.join(" ");
+            let hits = store
+                .search(&query, &filter.to_filter()?, limit)
+                .with_context(|| format!("searching for {query:?}"))?;
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &hits)?;
+                writeln!(out)?;
+            } else if hits.is_empty() {
+                writeln!(out, "No call mentions {query:?}.")?;
+            } else {
+                let rows: Vec<Vec<String>> = hits
+                    .iter()
+                    .map(|hit| {
+                        let mut row = row_cells(&hit.call);
+                        row.truncate(4);
+                        row.push(hit.snippet_marked("[", "]").replace(['\n', '\r'], " "));
+                        row
+                    })
+                    .collect();
+                write_table(
+                    &mut *out,
+                    &["ID", "DATE", "LENGTH", "DOMAIN / CATEGORY", "MATCH"],
+                    &rows,
+                )?;
+            }
+        }
+        CallsCommand::Show { id, json } => {
+            let call = store
+                .call(id)
+                .with_context(|| format!("reading call {id}"))?
+                .with_context(|| {
+                    format!("there is no call with id {id}; see `callscope calls list`")
+                })?;
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &call)?;
+                writeln!(out)?;
+            } else {
+                let corrections = store
+                    .corrections(id)
+                    .with_context(|| format!("reading call {id}"))?;
+                show::write_report(&mut *out, &call, &corrections)?;
+            }
+        }
+        CallsCommand::Export {
+            format,
+            out: path,
+            filter,
+        } => {
+            let filter = filter.to_filter()?;
+            let count = match &path {
+                Some(path) => {
+                    let file = std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?;
+                    let mut file = io::BufWriter::new(file);
+                    let count = export::write(&mut file, store, &filter, format)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    file.flush()
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    count
+                }
+                None => export::write(&mut *out, store, &filter, format)?,
+            };
+            if let Some(path) = path {
+                eprintln!("Exported {count} call(s) to {}.", path.display());
+            }
+        }
+        CallsCommand::Delete { id, yes } => {
+            let call = store
+                .call(id)
+                .with_context(|| format!("reading call {id}"))?
+                .with_context(|| {
+                    format!("there is no call with id {id}; see `callscope calls list`")
+                })?;
+            if !yes
+                && !confirm(&format!(
+                    "Delete call {id} ({})? This cannot be undone.",
+                    call.file_name
+                ))?
+            {
+                writeln!(out, "Nothing deleted.")?;
+                return Ok(());
+            }
+            store
+                .delete_call(id)
+                .with_context(|| format!("deleting call {id}"))?;
+            writeln!(out, "Deleted call {id} ({}).", call.file_name)?;
+        }
+    }
+    Ok(())
+}
+
+impl FilterArgs {
+    /// The engine's filter for these flags.
+    fn to_filter(&self) -> anyhow::Result<CallFilter> {
+        Ok(CallFilter {
+            domain: self.domain.clone(),
+            category: self.category.clone(),
+            sentiment: self.sentiment.as_deref().map(from_label).transpose()?,
+            resolution: self.resolution.as_deref().map(from_label).transpose()?,
+            agent: self.agent.clone(),
+            since: self.since,
+            until: self.until,
+        })
+    }
+}
+
+impl From<SortArg> for CallSort {
+    fn from(sort: SortArg) -> CallSort {
+        match sort {
+            SortArg::Newest => CallSort::Newest,
+            SortArg::Oldest => CallSort::Oldest,
+            SortArg::Longest => CallSort::Longest,
+            SortArg::Shortest => CallSort::Shortest,
+        }
+    }
+}
+
+/// An engine enum from its lowercase label (clap has already checked the spelling).
+fn from_label<T: serde::de::DeserializeOwned>(label: &str) -> anyhow::Result<T> {
+    serde_json::from_value(serde_json::Value::String(label.to_string()))
+        .with_context(|| format!("unknown value {label:?}"))
+}
+
+fn parse_day(text: &str) -> Result<Date, String> {
+    callscope::store::parse_date(text).map_err(|e| e.to_string())
+}
+
+fn write_list(out: &mut dyn Write, page: &Page<CallRow>) -> io::Result<()> {
+    if page.items.is_empty() {
+        return writeln!(out, "No calls match.");
+    }
+    let rows: Vec<Vec<String>> = page.items.iter().map(row_cells).collect();
+    write_table(
+        out,
+        &[
+            "ID",
+            "DATE",
+            "LENGTH",
+            "DOMAIN / CATEGORY",
+            "SENTIMENT",
+            "RESOLUTION",
+            "AGENT",
+            "CUSTOMER",
+            "SUMMARY",
+        ],
+        &rows,
+    )?;
+    if page.has_more {
+        let next = page.offset + page.items.len() as u64;
+        writeln!(out, "More calls follow: add --offset {next}.")?;
+    }
+    Ok(())
+}
+
+/// The cells of a call in list order: id, date, length, domain/category, sentiment,
+/// resolution, agent, customer, summary.
+fn row_cells(row: &CallRow) -> Vec<String> {
+    vec![
+        row.id.to_string(),
+        row.created_at
+            .get(..10)
+            .unwrap_or(&row.created_at)
+            .to_string(),
+        clock(row.duration_ms),
+        fit(&format!("{} / {}", row.domain, row.category), 40),
+        label(&row.sentiment),
+        label(&row.resolution),
+        fit(row.agent_name.as_deref().unwrap_or("—"), 20),
+        fit(row.customer_name.as_deref().unwrap_or("—"), 20),
+        fit(&row.summary_snippet, 60),
+    ]
+}
+
+/// An engine enum's lowercase label.
+pub(crate) fn label<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::from("?"),
+    }
+}
+
+/// Milliseconds as `m:ss`, or `h:mm:ss` from an hour on.
+pub(crate) fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// Treat a closed standard output (`callscope calls show 1 | head`) as a normal end.
+pub(crate) fn ignore_broken_pipe(result: anyhow::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e)
+            if e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<io::Error>()
+                    .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// Ask a yes/no question on the terminal; anything but y/yes (or end of input) means no.
+pub(crate) fn confirm(question: &str) -> anyhow::Result<bool> {
+    eprint!("{question} [y/N] ");
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .context("reading the answer")?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}

@@ -139,6 +139,9 @@ fn show(bar: &ProgressBar, p: InstallProgress) {
         InstallStep::Verifying => "verifying",
     };
     bar.set_message(label);
-    bar.set_length(p.total_bytes);
-    bar.set_position(p.done_bytes);
+    // Fetching and verifying report steps, not bytes: keep the byte counts of the last phase.
+    if matches!(p.step, InstallStep::Converting | InstallStep::Downloading) {
+        bar.set_length(p.total_bytes);
+        bar.set_position(p.done_bytes);
+    }
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config cmake clang libclang-dev libssl-dev libasound2-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev
-  python3 python3-pip espeak-ng sox libsox-fmt-all ffmpeg
+  python3 python3-pip python3-venv espeak-ng sox libsox-fmt-all ffmpeg
   xvfb webkit2gtk-driver dbus pulseaudio pulseaudio-utils gnome-keyring keyutils
 )
 

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use callscope::models::{ModelFormat, ModelStore};
 use callscope::pipeline::transcribe_file;
 use callscope::progress::{ignore_progress, CancelToken, Progress};
-use callscope::stt::{word_edits, normalise_words, Speaker, TranscribeOptions, Transcript, WhisperTranscriber};
+use callscope::stt::{normalise_words, word_edits, Speaker, TranscribeOptions, Transcriber, Transcript, WhisperTranscriber};
 
 fn fixtures() -> PathBuf {
     std::env::var_os("CALLSCOPE_FIXTURES")
@@ -156,4 +156,41 @@ fn progress_reaches_the_end_and_cancellation_stops_transcription() {
     };
     let err = transcribe_file(&file, model("tiny.en").as_ref(), &TranscribeOptions::default(), &sink, &cancel).expect_err("cancelled");
     assert!(err.to_string().contains("cancelled"), "{err}");
+}
+
+/// A steady chord with a slow tremolo: energy that never pauses, like music on hold.
+fn hold_music(seconds: usize) -> Vec<f32> {
+    let sr = 16_000.0f32;
+    (0..seconds * 16_000)
+        .map(|i| {
+            let t = i as f32 / sr;
+            let chord = [220.0f32, 277.2, 329.6].iter().map(|f| (t * f * std::f32::consts::TAU).sin()).sum::<f32>();
+            chord * 0.08 * (0.75 + 0.25 * (t * 0.5 * std::f32::consts::TAU).sin())
+        })
+        .collect()
+}
+
+#[test]
+fn music_on_hold_is_skipped_when_the_vad_model_is_available() {
+    let speech = callscope::audio::decode_file(
+        &fixtures().join("librivox/sense_and_sensibility_01_austen_64kb-0930.wav"),
+        &callscope::audio::DecodeOptions::default(),
+        &ignore_progress,
+        &CancelToken::new(),
+    )
+    .expect("speech decodes")
+    .clip;
+    let music_s = 50;
+    let mut samples = hold_music(music_s);
+    samples.extend_from_slice(&speech.channels[0]);
+    let clip = callscope::audio::AudioClip { sample_rate_hz: 16_000, channels: vec![samples] };
+    let vad = ModelStore::open_default().expect("models").vad_path().expect("make test installs silero-vad");
+    let options = TranscribeOptions { vad_model: Some(vad), ..TranscribeOptions::default() };
+    let _guard = one_at_a_time();
+    let t = model("tiny.en").transcribe(&clip, &options, &ignore_progress, &CancelToken::new()).expect("transcribes");
+    let music_end_ms = music_s as u64 * 1000;
+    assert!(t.plain_text().to_lowercase().contains("amiable"), "the speech after the music is transcribed: {}", t.plain_text());
+    for s in &t.segments {
+        assert!(s.end_ms > music_end_ms - 500, "no words during the music, got {:?} at {} ms", s.text, s.start_ms);
+    }
 }

@@ -41,7 +41,11 @@ pub fn run(args: AnalyzeArgs, store: &mut Store) -> anyhow::Result<ExitCode> {
     let model_path = models.path(&args.model, ModelFormat::Q8_0).with_context(|| format!("finding model {}", args.model))?;
     let transcriber = WhisperTranscriber::shared(&model_path)?;
     let provider = OfflineProvider::new();
-    let transcribe = TranscribeOptions { swap_channels: args.swap_channels, ..TranscribeOptions::default() };
+    let transcribe = TranscribeOptions {
+        swap_channels: args.swap_channels,
+        vad_model: models.vad_path().ok(),
+        ..TranscribeOptions::default()
+    };
     let job = AnalyzeJob {
         transcriber: transcriber.as_ref(),
         transcribe: &transcribe,

@@ -70,6 +70,9 @@ pub fn run(args: TranscribeArgs) -> anyhow::Result<ExitCode> {
         swap_channels: args.swap_channels,
         language: args.language.clone(),
         beam_size: Some(args.beam),
+        // Music on hold is only filtered when the VAD model is installed; without it the
+        // recogniser still works, it just hears the music too.
+        vad_model: store.vad_path().ok(),
     };
     let bars = Bars::new();
     let cancel = CancelToken::new();

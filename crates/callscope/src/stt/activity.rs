@@ -16,6 +16,10 @@ const PAD_MS: u64 = 150;
 const FLOOR_FACTOR: f32 = 4.0;
 /// Absolute RMS below which nothing counts as speech (digital silence, dither).
 const MIN_RMS: f32 = 0.003;
+/// The threshold never rises above this (−40 dBFS): when music or noise fills most of a
+/// channel the "floor" is that sound, and a threshold above it would drop the speech too.
+/// Such stretches become long regions, which the Silero filter then checks.
+const MAX_THRESHOLD: f32 = 0.01;
 /// Energy ratio to the other channel below which a frame is taken as echo or crosstalk.
 const CROSSTALK_RATIO: f32 = 0.05;
 
@@ -27,7 +31,7 @@ pub struct SpeechRegion {
 }
 
 /// Speech regions of each channel of a multi-channel recording at `sample_rate_hz`.
-pub fn speech_regions(channels: &[Vec<f32>], sample_rate_hz: u32) -> Vec<Vec<SpeechRegion>> {
+pub fn speech_regions(channels: &[&[f32]], sample_rate_hz: u32) -> Vec<Vec<SpeechRegion>> {
     let frame = (u64::from(sample_rate_hz) * FRAME_MS / 1000).max(1) as usize;
     let energies: Vec<Vec<f32>> = channels.iter().map(|c| frame_rms(c, frame)).collect();
     let ms_to_frames = |ms: u64| (ms / FRAME_MS) as usize;
@@ -36,7 +40,7 @@ pub fn speech_regions(channels: &[Vec<f32>], sample_rate_hz: u32) -> Vec<Vec<Spe
         .enumerate()
         .map(|(i, own)| {
             let floor = noise_floor(own);
-            let threshold = (floor * FLOOR_FACTOR).max(MIN_RMS);
+            let threshold = (floor * FLOOR_FACTOR).clamp(MIN_RMS, MAX_THRESHOLD);
             let active: Vec<bool> = own
                 .iter()
                 .enumerate()
@@ -126,7 +130,7 @@ mod tests {
         let mut right = vec![0.0; sr * 3];
         left[..sr].copy_from_slice(&tone(sr));
         right[sr * 2..].copy_from_slice(&tone(sr));
-        let regions = speech_regions(&[left, right], 16_000);
+        let regions = speech_regions(&[&left, &right], 16_000);
         assert_eq!(regions[0].len(), 1);
         assert_eq!(regions[1].len(), 1);
         assert!(regions[0][0].end <= sr + sr / 5);
@@ -138,14 +142,14 @@ mod tests {
         let sr = 16_000usize;
         let loud = tone(sr);
         let echo: Vec<f32> = loud.iter().map(|x| x * 0.01).collect();
-        let regions = speech_regions(&[loud, echo], 16_000);
+        let regions = speech_regions(&[&loud, &echo], 16_000);
         assert_eq!(regions[0].len(), 1);
         assert!(regions[1].is_empty());
     }
 
     #[test]
     fn silence_has_no_regions() {
-        let regions = speech_regions(&[vec![0.0; 16_000]], 16_000);
+        let regions = speech_regions(&[&[0.0; 16_000]], 16_000);
         assert!(regions[0].is_empty());
     }
 }

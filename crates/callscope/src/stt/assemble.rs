@@ -13,11 +13,9 @@ pub struct Word {
     pub probability: f32,
 }
 
-/// One recogniser segment: a run of words with its own start and end.
+/// One recogniser segment: a run of timed words.
 #[derive(Debug, Clone)]
 pub struct RawSegment {
-    pub start_ms: u64,
-    pub end_ms: u64,
     pub words: Vec<Word>,
 }
 
@@ -31,23 +29,6 @@ fn confidence_of(words: &[&Word]) -> f32 {
         return 0.0;
     }
     words.iter().map(|w| w.probability).sum::<f32>() / words.len() as f32
-}
-
-/// Segments of a single-channel recording: the recogniser's own segments, one speaker.
-pub fn mono_segments(raw: &[RawSegment], speaker: Speaker, duration_ms: u64) -> Vec<Segment> {
-    raw.iter()
-        .filter_map(|s| {
-            let words: Vec<&Word> = s.words.iter().collect();
-            let text = text_of(&words);
-            (!text.is_empty()).then(|| Segment {
-                start_ms: s.start_ms.min(duration_ms),
-                end_ms: s.end_ms.max(s.start_ms).min(duration_ms),
-                speaker,
-                text,
-                confidence: confidence_of(&words),
-            })
-        })
-        .collect()
 }
 
 /// Segments of one speaker's joined speech, split wherever words fall in different regions of

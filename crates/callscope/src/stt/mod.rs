@@ -1,13 +1,15 @@
 //! Speech to text: the `Transcriber` trait, transcript types and the local Whisper engine.
 //!
 //! Speakers come from channels: in a stereo call each channel is transcribed on its own speech
-//! only (silence cut out), so every word belongs to the channel it was spoken on.
+//! only (silence cut out), so every word belongs to the channel it was spoken on. Mono
+//! recordings get the same silence cutting, with speaker `unknown`.
 
 mod activity;
 mod assemble;
 mod splice;
 mod subtitles;
 mod transcript;
+mod vad;
 mod wer;
 mod whisper;
 
@@ -17,6 +19,7 @@ pub use activity::{speech_regions, SpeechRegion};
 pub use subtitles::{to_srt, to_vtt};
 pub use transcript::{Segment, Speaker, Transcript};
 pub use wer::{normalise_words, word_edits, word_error_rate};
+pub use vad::{SpeechFilter, LONG_REGION_MS};
 pub use whisper::WhisperTranscriber;
 
 use crate::audio::AudioClip;
@@ -31,11 +34,14 @@ pub struct TranscribeOptions {
     pub language: String,
     /// Beam width; `None` or 1 decodes greedily (fastest).
     pub beam_size: Option<u32>,
+    /// Silero VAD model; when set, stretches that sound continuous for longer than
+    /// `LONG_REGION_MS` (music on hold, line noise) are checked and only their speech is kept.
+    pub vad_model: Option<PathBuf>,
 }
 
 impl Default for TranscribeOptions {
     fn default() -> Self {
-        TranscribeOptions { swap_channels: false, language: "en".into(), beam_size: None }
+        TranscribeOptions { swap_channels: false, language: "en".into(), beam_size: None, vad_model: None }
     }
 }
 

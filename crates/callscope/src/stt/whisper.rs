@@ -9,8 +9,9 @@ use std::time::Duration;
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
 
 use super::activity::speech_regions;
-use super::assemble::{channel_segments, mono_segments, RawSegment, Word};
+use super::assemble::{channel_segments, RawSegment, Word};
 use super::splice::Spliced;
+use super::vad::SpeechFilter;
 use super::{SttError, TranscribeOptions, Transcriber, Transcript};
 use crate::audio::{AudioClip, WHISPER_SAMPLE_RATE_HZ};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
@@ -165,9 +166,7 @@ fn read_segments(ctx: &WhisperContext, state: &whisper_rs::WhisperState) -> Vec<
         for (w, p) in words.iter_mut().zip(&probs) {
             w.probability = p.iter().sum::<f32>() / p.len().max(1) as f32;
         }
-        let start_ms = segment.start_timestamp().max(0) as u64 * 10;
-        let end_ms = segment.end_timestamp().max(0) as u64 * 10;
-        out.push(RawSegment { start_ms, end_ms, words });
+        out.push(RawSegment { words });
     }
     out
 }
@@ -201,35 +200,39 @@ impl Transcriber for WhisperTranscriber {
         report(0.0);
         let duration_ms = clip.duration_ms();
         let stereo = clip.channels.len() >= 2 && !is_dual_mono(clip);
-        if !stereo {
-            let mono = clip.mixdown();
-            if mono.is_empty() {
-                return Ok(Transcript { segments: Vec::new(), duration_ms });
-            }
-            let raw = self.recognise(&mono, options, cancel, &report)?;
-            return Ok(Transcript { segments: mono_segments(&raw, Speaker::Unknown, duration_ms), duration_ms });
-        }
-
-        let (left, right) = if options.swap_channels {
-            (Speaker::Customer, Speaker::Agent)
+        let mono;
+        let streams: Vec<(&[f32], Speaker)> = if stereo {
+            let (left, right) =
+                if options.swap_channels { (Speaker::Customer, Speaker::Agent) } else { (Speaker::Agent, Speaker::Customer) };
+            vec![(&clip.channels[0], left), (&clip.channels[1], right)]
         } else {
-            (Speaker::Agent, Speaker::Customer)
+            mono = clip.mixdown();
+            vec![(&mono, Speaker::Unknown)]
         };
-        let pair = [clip.channels[0].clone(), clip.channels[1].clone()];
-        let regions = speech_regions(&pair, clip.sample_rate_hz);
-        let spliced: Vec<Spliced> =
-            pair.iter().zip(&regions).map(|(c, r)| Spliced::join(c, r, clip.sample_rate_hz)).collect();
+        let channels: Vec<&[f32]> = streams.iter().map(|(s, _)| *s).collect();
+        let filter = match &options.vad_model {
+            Some(path) => Some(SpeechFilter::load(path)?),
+            None => None,
+        };
+        let mut spliced = Vec::with_capacity(streams.len());
+        for ((samples, _), regions) in streams.iter().zip(speech_regions(&channels, clip.sample_rate_hz)) {
+            let regions = match &filter {
+                Some(f) => f.refine(samples, regions, clip.sample_rate_hz)?,
+                None => regions,
+            };
+            spliced.push(Spliced::join(samples, &regions, clip.sample_rate_hz));
+        }
         let total: usize = spliced.iter().map(|s| s.samples.len()).sum::<usize>().max(1);
         let mut done = 0usize;
         let mut segments = Vec::new();
-        for (splice, speaker) in spliced.iter().zip([left, right]) {
+        for (splice, (_, speaker)) in spliced.iter().zip(&streams) {
             if splice.samples.is_empty() {
                 continue;
             }
             let share = splice.samples.len() as f32 / total as f32;
             let base = done as f32 / total as f32;
             let raw = self.recognise(&splice.samples, options, cancel, &|f| report(base + f * share))?;
-            segments.extend(channel_segments(&raw, splice, speaker));
+            segments.extend(channel_segments(&raw, splice, *speaker));
             done += splice.samples.len();
         }
         segments.sort_by_key(|s| (s.start_ms, s.end_ms));

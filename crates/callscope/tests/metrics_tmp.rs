@@ -102,8 +102,25 @@ mod metrics {
             ],
         ));
         assert_eq!((m.agent_turns, m.customer_turns), (1, 1));
-        assert_eq!(m.agent_talk_pct, 46.7, "5.6 s of speech in 12 s; the pauses are not talk");
+        assert_eq!(m.agent_talk_pct, 50.0, "6 s of talk in 12 s: pauses under 700 ms inside a turn are talk");
         assert_eq!(m.longest_silence_ms, 3_000);
+    }
+
+    #[test]
+    fn a_long_pause_or_the_other_speaker_in_it_is_not_talk() {
+        let m = measure(&call(
+            10_000,
+            vec![
+                segment(Agent, 0, 2_000, "One."),
+                segment(Agent, 2_800, 4_000, "Two, after a long pause."),
+                segment(Agent, 4_500, 5_000, "Three."),
+                segment(Customer, 5_100, 5_300, "Mhm."),
+                segment(Agent, 5_500, 6_000, "Four."),
+            ],
+        ));
+        // 2 s + (2.8…5 s, its 500 ms pause bridged) + 0.5 s: the 800 ms pause is too long and the
+        // last 500 ms pause holds the customer's "mhm".
+        assert_eq!(m.agent_talk_pct, 47.0);
     }
 
     #[test]

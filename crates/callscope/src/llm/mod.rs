@@ -1,6 +1,7 @@
 //! Language-model providers behind one trait: the built-in offline analyzer, Gemini and
 //! OpenAI-compatible servers. Every call reports the tokens it used.
 
+pub mod offline;
 mod types;
 
 pub use types::{
@@ -22,6 +23,11 @@ pub trait LlmProvider: Send + Sync {
 
     /// The model used, e.g. `offline-rules-1`, `gemini-2.5-flash`.
     fn model(&self) -> &str;
+
+    /// Whether the provider runs on this machine, so it may see unredacted transcripts.
+    fn runs_locally(&self) -> bool {
+        false
+    }
 
     /// Stage 1: the call's domain and category, chosen from the catalog when one fits.
     async fn detect(

@@ -3,7 +3,7 @@
 use super::activity::SpeechRegion;
 
 /// Silence put between joined regions so the recogniser hears a pause between turns.
-pub const GAP_MS: u64 = 400;
+pub const GAP_MS: u64 = 300;
 
 /// One speaker's speech, joined, with the map from joined time back to call time.
 #[derive(Debug, Clone)]
@@ -77,14 +77,15 @@ mod tests {
         let channel = vec![0.1f32; 16_000 * 10];
         let regions = [SpeechRegion { start: 16_000, end: 32_000 }, SpeechRegion { start: 80_000, end: 96_000 }];
         let s = Spliced::join(&channel, &regions, 16_000);
-        assert_eq!(s.samples.len(), 16_000 * 2 + 6_400);
+        assert_eq!(s.samples.len() as u64, 16_000 * 2 + 16 * GAP_MS);
         assert_eq!(s.region_at(500), Some(0));
         assert_eq!(s.to_call_ms(500, 0), 1_500);
-        // 1 400 ms into the joined stream is 0 ms into the second region (1 000 + 400 gap).
-        assert_eq!(s.region_at(1_500), Some(1));
-        assert_eq!(s.to_call_ms(1_500, 1), 5_100);
-        // Inside the gap, near its end: belongs to the next region.
-        assert_eq!(s.region_at(1_350), Some(1));
-        assert_eq!(s.region_at(1_050), Some(0));
+        // The second region starts after 1 000 ms of the first and the gap.
+        let second = 1_000 + GAP_MS;
+        assert_eq!(s.region_at(second + 100), Some(1));
+        assert_eq!(s.to_call_ms(second + 100, 1), 5_100);
+        // Inside the gap: the nearer region.
+        assert_eq!(s.region_at(second - 20), Some(1));
+        assert_eq!(s.region_at(1_020), Some(0));
     }
 }

@@ -1,3 +1,5 @@
+//! Conversation metrics from segment timings, with hand-built calls of known answers.
+
 mod metrics {
     use std::path::PathBuf;
 

@@ -1,0 +1,88 @@
+//! Money: "four hundred and twelve dollars and sixty cents", "five hundred dollar deductible",
+//! "nineteen ninety-nine dollars", "seventy-five cents", "$412.60", "$3,680", "$1.2 million".
+
+use super::mention::Value;
+use super::numbers::NumberRun;
+use super::scan::Scanner;
+use super::words::{currency_sign, currency_word};
+
+pub(super) fn recognise(s: &mut Scanner) {
+    let runs = s.runs.clone();
+    for run in &runs {
+        if !s.free(run.first, run.last) || run.is_ordinal() {
+            continue;
+        }
+        let signed = run.first > 0 && currency_sign(s.word(run.first - 1));
+        if signed {
+            let (amount, last) = scaled(s, run);
+            if let Some(amount) = amount {
+                s.push(Value::Money { amount }, run.first - 1, last);
+            }
+            continue;
+        }
+        if let Some(last) = per_period(s, run.last + 1) {
+            // "forty-nine ninety-nine a month": a price even without "dollars".
+            if let Some(amount) = amount_of(run).filter(|_| run.chunks.len() == 2 || s.word(run.first.wrapping_sub(1)) == "for") {
+                s.push(Value::Money { amount: round_cents(amount) }, run.first, last);
+                continue;
+            }
+        }
+        let Some(factor) = currency_word(s.word(run.last + 1)) else { continue };
+        let Some(units) = amount_of(run) else { continue };
+        let mut amount = units * factor;
+        let mut last = run.last + 1;
+        if factor == 1.0 {
+            if let Some((cents, cents_last)) = cents_after(s, last + 1) {
+                amount += cents;
+                last = cents_last;
+            }
+        }
+        s.push(Value::Money { amount: round_cents(amount) }, run.first, last);
+    }
+}
+
+/// The amount a run says: one cardinal, or a price said in two pairs ("nineteen ninety-nine",
+/// "twelve fifty") read as units and cents.
+fn amount_of(run: &NumberRun) -> Option<f64> {
+    match run.chunks.as_slice() {
+        [only] => Some(only.value),
+        [units, cents] if units.value < 100.0 && cents.digits.len() == 2 && !cents.written => Some(units.value + cents.value / 100.0),
+        _ => None,
+    }
+}
+
+/// "a month", "per year", "monthly" right after a number: the last token of the phrase.
+fn per_period(s: &Scanner, i: usize) -> Option<usize> {
+    match (s.word(i), s.word(i + 1)) {
+        ("a" | "per" | "each" | "every", "month" | "year" | "week") => Some(i),
+        ("monthly", _) => Some(i),
+        _ => None,
+    }
+}
+
+/// After `$`: the written or spoken amount, times a following "million"/"thousand"/"k".
+fn scaled(s: &Scanner, run: &NumberRun) -> (Option<f64>, usize) {
+    let Some(value) = run.value().or_else(|| run.digits().parse().ok()) else { return (None, run.last) };
+    let scale = match s.word(run.last + 1) {
+        "thousand" | "k" => 1_000.0,
+        "million" | "m" => 1_000_000.0,
+        "billion" | "bn" => 1_000_000_000.0,
+        _ => return (Some(round_cents(value)), run.last),
+    };
+    (Some(round_cents(value * scale)), run.last + 1)
+}
+
+/// "and sixty cents" / "sixty cents" right after a dollar amount.
+fn cents_after(s: &Scanner, i: usize) -> Option<(f64, usize)> {
+    let start = if s.word(i) == "and" { i + 1 } else { i };
+    let run = s.run_at(start)?;
+    let value = run.value()?;
+    if value >= 100.0 || currency_word(s.word(run.last + 1)) != Some(0.01) {
+        return None;
+    }
+    Some((value / 100.0, run.last + 1))
+}
+
+fn round_cents(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}

@@ -3,6 +3,9 @@
 use super::splice::Spliced;
 use super::{Segment, Speaker};
 
+/// Token start times are rounded to 10 ms and may sit just before the speech they start.
+const WORD_ONSET_SLACK_MS: u64 = 20;
+
 /// One recognised word with its time in the audio the recogniser heard.
 #[derive(Debug, Clone)]
 pub struct Word {
@@ -39,8 +42,9 @@ pub fn channel_segments(raw: &[RawSegment], splice: &Spliced, speaker: Speaker) 
         let mut group: Vec<&Word> = Vec::new();
         let mut group_region = None;
         for w in &seg.words {
-            let mid = (w.start_ms + w.end_ms.max(w.start_ms)) / 2;
-            let region = splice.region_at(mid);
+            // A word belongs where it starts: Whisper often stretches a turn's last word over the
+            // following pause, so its midpoint can land past the gap, in the speaker's next turn.
+            let region = splice.region_at(w.start_ms + WORD_ONSET_SLACK_MS);
             if region != group_region && !group.is_empty() {
                 push_group(&mut out, &group, group_region, splice, speaker);
                 group.clear();

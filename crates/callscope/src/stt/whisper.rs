@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+use whisper_rs::{
+    DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters,
+};
 
 use super::activity::speech_regions;
 use super::assemble::{channel_segments, RawSegment, Word};
@@ -39,7 +41,13 @@ impl WhisperTranscriber {
         let path_str = model_path
             .to_str()
             .ok_or_else(|| SttError::ModelLoad { path: model_path.to_path_buf(), detail: "the path is not valid UTF-8".into() })?;
-        let ctx = WhisperContext::new_with_params(path_str, WhisperContextParameters::default()).map_err(|e| {
+        let mut params = WhisperContextParameters::default();
+        // DTW timestamps follow the audio far more closely than whisper.cpp's heuristic token
+        // times; they decide which of a speaker's turns a word at a turn's edge belongs to.
+        if let Some(preset) = dtw_preset(model_path) {
+            params.dtw_parameters(DtwParameters { mode: DtwMode::ModelPreset { model_preset: preset }, ..Default::default() });
+        }
+        let ctx = WhisperContext::new_with_params(path_str, params).map_err(|e| {
             SttError::ModelLoad { path: model_path.to_path_buf(), detail: e.to_string() }
         })?;
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(8) as i32;
@@ -152,7 +160,8 @@ fn read_segments(ctx: &WhisperContext, state: &whisper_rs::WhisperState) -> Vec<
                 continue;
             }
             let Ok(bytes) = token.to_bytes() else { continue };
-            let (t0, t1) = (data.t0.max(0) as u64 * 10, data.t1.max(0) as u64 * 10);
+            let t0 = if data.t_dtw >= 0 { data.t_dtw } else { data.t0.max(0) } as u64 * 10;
+            let t1 = (data.t1.max(0) as u64 * 10).max(t0);
             let starts_word = bytes.first() == Some(&b' ') || words.is_empty();
             if starts_word {
                 words.push(Word { bytes: bytes.to_vec(), start_ms: t0, end_ms: t1.max(t0), probability: 0.0 });
@@ -169,6 +178,32 @@ fn read_segments(ctx: &WhisperContext, state: &whisper_rs::WhisperState) -> Vec<
         out.push(RawSegment { words });
     }
     out
+}
+
+/// The DTW alignment-head preset of a standard Whisper model, read from its ggml header
+/// (decoder depth, encoder depth and vocabulary size tell the models apart).
+fn dtw_preset(model_path: &Path) -> Option<DtwModelPreset> {
+    use std::io::Read;
+    let mut header = [0u8; 40];
+    std::fs::File::open(model_path).ok()?.read_exact(&mut header).ok()?;
+    let field = |i: usize| i32::from_le_bytes([header[i * 4], header[i * 4 + 1], header[i * 4 + 2], header[i * 4 + 3]]);
+    if field(0) != 0x6767_6d6c {
+        return None;
+    }
+    let (n_vocab, n_audio_layer, n_text_layer) = (field(1), field(5), field(9));
+    let english_only = n_vocab == 51_864;
+    Some(match (n_audio_layer, n_text_layer, english_only) {
+        (4, 4, true) => DtwModelPreset::TinyEn,
+        (4, 4, false) => DtwModelPreset::Tiny,
+        (6, 6, true) => DtwModelPreset::BaseEn,
+        (6, 6, false) => DtwModelPreset::Base,
+        (12, 12, true) => DtwModelPreset::SmallEn,
+        (12, 12, false) => DtwModelPreset::Small,
+        (24, 24, true) => DtwModelPreset::MediumEn,
+        (24, 24, false) => DtwModelPreset::Medium,
+        (32, 4, false) => DtwModelPreset::LargeV3Turbo,
+        _ => return None,
+    })
 }
 
 /// Left and right are the same signal (a mono call saved as stereo).

@@ -92,9 +92,9 @@ pub(crate) fn write_report(
     writeln!(
         out,
         "  Talk time   agent {:.0}%, customer {:.0}%, silence {:.0}% (longest {:.1} s)",
-        m.agent_talk_pct * 100.0,
-        m.customer_talk_pct * 100.0,
-        m.silence_pct * 100.0,
+        m.agent_talk_pct,
+        m.customer_talk_pct,
+        m.silence_pct,
         m.longest_silence_ms as f64 / 1000.0
     )?;
     writeln!(

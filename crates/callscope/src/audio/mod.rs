@@ -8,11 +8,13 @@ mod decode;
 mod error;
 mod mp4_edit;
 mod resample;
+mod waveform;
 
 pub use clip::AudioClip;
 pub use decode::{decode_file, DecodeOptions, DecodedFile, SourceInfo};
 pub use error::DecodeError;
 pub use resample::StreamResampler;
+pub use waveform::{waveform, Waveform};
 
 /// Sample rate Whisper expects and every stage after decoding works at.
 pub const WHISPER_SAMPLE_RATE_HZ: u32 = 16_000;

@@ -1,0 +1,129 @@
+//! One call: reading, correcting, playing, exporting and deleting it.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use serde_json::Value;
+use specta::Type;
+use tauri::{AppHandle, Manager, State};
+
+use callscope::analysis::CallAnalysis;
+use callscope::audio::{decode_file, waveform, DecodeOptions, Waveform};
+use callscope::progress::{ignore_progress, CancelToken};
+use callscope::store::{Store, StoreError};
+use callscope::stt::{to_srt, to_vtt, Transcript};
+
+use crate::error::CommandError;
+use crate::library::Library;
+use crate::views::call::{CallView, WaveformView};
+
+/// The call with this id, with its corrections.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_call(id: i64, library: State<'_, Library>) -> Result<CallView, CommandError> {
+    library.with(|store| call_view(store, id))
+}
+
+/// Replace a field's value with the user's (`null` removes it); returns the updated call.
+#[tauri::command]
+#[specta::specta]
+pub async fn correct_field(id: i64, field: String, value: Value, library: State<'_, Library>) -> Result<CallView, CommandError> {
+    library.with(|store| {
+        store.correct_field(id, &field, value)?;
+        tracing::info!(call = id, %field, "field corrected");
+        call_view(store, id)
+    })
+}
+
+/// Delete the call, its transcript and fields.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_call(id: i64, library: State<'_, Library>) -> Result<(), CommandError> {
+    library.with(|store| {
+        store.delete_call(id)?;
+        tracing::info!(call = id, "call deleted");
+        Ok(())
+    })
+}
+
+/// Let the window play this call's recording; returns its path (for `convertFileSrc`), or
+/// `None` when the file is no longer where it was analysed.
+#[tauri::command]
+#[specta::specta]
+pub async fn allow_call_audio(id: i64, app: AppHandle, library: State<'_, Library>) -> Result<Option<String>, CommandError> {
+    let Some(path) = library.with(|store| Ok(store.audio_path(id)?))?.filter(|p| p.is_file()) else {
+        return Ok(None);
+    };
+    app.asset_protocol_scope()
+        .allow_file(&path)
+        .map_err(|e| CommandError::new(format!("{}: cannot be played: {e}", path.display())))?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Largest number of waveform buckets a window asks for (a few per pixel of a wide screen).
+const MAX_BUCKETS: u32 = 4000;
+
+/// The recording's shape (peak level per stretch of time, per channel) for drawing; `None`
+/// when the recording is no longer where it was analysed.
+#[tauri::command]
+#[specta::specta]
+pub async fn call_waveform(id: i64, buckets: u32, library: State<'_, Library>) -> Result<Option<WaveformView>, CommandError> {
+    let Some(path) = library.with(|store| Ok(store.audio_path(id)?))?.filter(|p| p.is_file()) else {
+        return Ok(None);
+    };
+    let buckets = buckets.clamp(1, MAX_BUCKETS) as usize;
+    let shape = tauri::async_runtime::spawn_blocking(move || -> Result<Waveform, CommandError> {
+        // The file's own rate: resampling would cost time and change no peak that matters.
+        let options = DecodeOptions { target_rate_hz: None, ..DecodeOptions::default() };
+        let decoded = decode_file(&path, &options, &ignore_progress, &CancelToken::new())?;
+        Ok(waveform(&decoded.clip, buckets))
+    })
+    .await
+    .map_err(|e| CommandError::new(format!("call {id}: the waveform could not be computed: {e}")))??;
+    Ok(Some(shape.into()))
+}
+
+/// The file formats a call can be exported to.
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// The whole analysis, in the API's result shape.
+    Json,
+    /// Subtitles with speaker labels.
+    Srt,
+    /// Web subtitles with speaker labels.
+    Vtt,
+}
+
+/// Write the call to `path` in `format`.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_call(id: i64, format: ExportFormat, path: String, library: State<'_, Library>) -> Result<(), CommandError> {
+    let call = library.with(|store| stored_call(store, id))?;
+    let text = match format {
+        ExportFormat::Json => serde_json::to_string_pretty(&call)
+            .map_err(|e| CommandError::new(format!("call {id} could not be encoded: {e}")))?,
+        ExportFormat::Srt => to_srt(&transcript(&call)),
+        ExportFormat::Vtt => to_vtt(&transcript(&call)),
+    };
+    let path = PathBuf::from(path);
+    std::fs::write(&path, text)
+        .map_err(|e| CommandError::new(format!("could not write {}: {e}", path.display())))?;
+    tracing::info!(call = id, path = %path.display(), ?format, "call exported");
+    Ok(())
+}
+
+fn stored_call(store: &Store, id: i64) -> Result<CallAnalysis, CommandError> {
+    Ok(store.call(id)?.ok_or(StoreError::CallNotFound { id })?)
+}
+
+fn call_view(store: &Store, id: i64) -> Result<CallView, CommandError> {
+    let call = stored_call(store, id)?;
+    let corrections = store.corrections(id)?;
+    let audio_available = store.audio_path(id)?.is_some_and(|p| p.is_file());
+    Ok(CallView::new(call, corrections, audio_available))
+}
+
+fn transcript(call: &CallAnalysis) -> Transcript {
+    Transcript { segments: call.transcription.segments.clone(), duration_ms: call.duration_ms }
+}

@@ -1,0 +1,145 @@
+//! The desktop app end to end: analyse a rendered fixture call through the real UI, check the
+//! call detail, find the call again through search, and save a screenshot of every screen
+//! under `target/e2e-screens/`.
+//!
+//! Needs a built app (`make ui` then `cargo build -p callscope-desktop`), tauri-driver, Xvfb,
+//! dbus and WebKitWebDriver; `make e2e` prepares all of them. Ignored by a plain `cargo test`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use callscope_e2e::{workspace_root, Desktop, Launch, Outcome};
+
+/// call_12: 39 s, retail/order_status, customer "Ethan Park", order 7741932, a standing desk.
+const FIXTURE: &str = "tests/fixtures/generated/calls/call_12.wav";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real desktop app; run with `make e2e`"]
+async fn a_dropped_call_is_analysed_shown_and_found_again() {
+    let root = workspace_root();
+    let launch = Launch {
+        binary: std::env::var_os("CALLSCOPE_DESKTOP_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target/debug/callscope-desktop")),
+        models: std::env::var_os("CALLSCOPE_MODELS").map(PathBuf::from).unwrap_or_else(|| root.join(".cache/models")),
+        model: "tiny.en".into(),
+        prepare: None,
+    };
+    let screens = root.join("target/e2e-screens");
+    let _ = std::fs::remove_dir_all(&screens);
+    let desktop = Desktop::start(&launch).await.unwrap_or_else(|e| panic!("{e}"));
+    let result = journey(&desktop, &root, &screens).await;
+    if result.is_err() {
+        let _ = desktop.screenshot(&screens, "failure").await;
+    }
+    desktop.stop().await;
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+async fn journey(d: &Desktop, root: &std::path::Path, screens: &std::path::Path) -> Outcome<()> {
+    let fixture = root.join(FIXTURE);
+    if !fixture.is_file() {
+        return Err(format!("{} is missing: run `make fixtures`", fixture.display()));
+    }
+    d.find("[data-testid=nav-analyze]", Duration::from_secs(30)).await?;
+    d.screenshot(screens, "1-analyze").await?;
+
+    // Analyse through the path field (the drop zone's and picker's entry point, reachable by WebDriver).
+    let input = d.find("#path-input", Duration::from_secs(5)).await?;
+    input.send_keys(&fixture.display().to_string()).await.map_err(|e| format!("typing the path: {e}"))?;
+    d.click("[data-testid=analyze-path]").await?;
+
+    // Progress: the job must be seen running with a stage, then finish.
+    let started = Instant::now();
+    let mut stages_seen = Vec::new();
+    let mut progress_shot = false;
+    loop {
+        let job = d.find("[data-testid=job]", Duration::from_secs(10)).await?;
+        let state = job.attr("data-state").await.map_err(|e| format!("job state: {e}"))?.unwrap_or_default();
+        let stage = d.text("[data-testid=job-stage]").await.unwrap_or_default();
+        if state == "running" && !stages_seen.contains(&stage) {
+            stages_seen.push(stage.clone());
+            if !progress_shot && stage.contains("Transcribing") {
+                d.screenshot(screens, "2-analyze-progress").await?;
+                progress_shot = true;
+            }
+        }
+        match state.as_str() {
+            "done" => break,
+            "failed" | "cancelled" => {
+                let message = d.text(".job .inline-error").await.unwrap_or_default();
+                return Err(format!("the analysis ended {state}: {message}"));
+            }
+            _ => {}
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            return Err(format!("analysis still {state} after 10 minutes (stages seen: {stages_seen:?})"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!("analysed in {:?}; stages seen: {stages_seen:?}", started.elapsed());
+    if stages_seen.is_empty() {
+        return Err("the job finished without any progress being shown".into());
+    }
+    d.screenshot(screens, "3-analyze-done").await?;
+
+    // The call detail shows what the analysis found.
+    d.click("[data-testid=open-call]").await?;
+    let domain = d.text("[data-testid=call-domain]").await?;
+    if domain != "Retail" {
+        return Err(format!("domain shown is {domain:?}, expected \"Retail\""));
+    }
+    let order = d.text("[data-testid=field-order_number]").await?;
+    if order != "7741932" {
+        return Err(format!("order number shown is {order:?}, expected \"7741932\""));
+    }
+    let customer = d.text("[data-testid=customer-name]").await?;
+    if customer != "Ethan Park" {
+        return Err(format!("customer shown is {customer:?}, expected \"Ethan Park\""));
+    }
+    d.find(".waveform:not(.loading)", Duration::from_secs(20)).await?;
+    d.screenshot(screens, "4-call-detail").await?;
+    let audio = d
+        .client
+        .execute("const a = document.querySelector('audio'); return a ? [a.error ? a.error.code : 0, a.src] : null;", vec![])
+        .await
+        .map_err(|e| format!("reading the audio element: {e}"))?;
+    eprintln!("audio element (error code, src): {audio}");
+    d.client
+        .execute("document.querySelector('.timeline').scrollIntoView({block: 'start'});", vec![])
+        .await
+        .map_err(|e| format!("scrolling to the charts: {e}"))?;
+    d.screenshot(screens, "4b-call-charts").await?;
+
+    // The library lists it and full-text search finds it by a word spoken in the call.
+    d.click("[data-testid=nav-library]").await?;
+    d.find("[data-testid=call-row]", Duration::from_secs(10)).await?;
+    d.screenshot(screens, "5-library").await?;
+    let search = d.find("[data-testid=search]", Duration::from_secs(5)).await?;
+    search.send_keys("standing desk").await.map_err(|e| format!("typing the search: {e}"))?;
+    d.find(".hits [data-testid=call-row]", Duration::from_secs(10)).await?;
+    d.screenshot(screens, "6-library-search").await?;
+    d.click(".hits [data-testid=call-row]").await?;
+    let title = d.text("#call-title").await?;
+    if title != "call_12.wav" {
+        return Err(format!("search opened {title:?}, expected call_12.wav"));
+    }
+
+    // At 200 % zoom the call detail must still be usable (one column, nothing cut off).
+    d.client
+        .execute("document.documentElement.style.zoom = '2'; window.scrollTo(0, 0);", vec![])
+        .await
+        .map_err(|e| format!("zooming: {e}"))?;
+    d.screenshot(screens, "8-call-detail-200pct").await?;
+    d.client
+        .execute("document.documentElement.style.zoom = '1';", vec![])
+        .await
+        .map_err(|e| format!("zooming back: {e}"))?;
+
+    d.click("[data-testid=nav-settings]").await?;
+    d.find("#model", Duration::from_secs(10)).await?;
+    d.screenshot(screens, "7-settings").await?;
+    Ok(())
+}

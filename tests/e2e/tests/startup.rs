@@ -1,0 +1,78 @@
+//! `make bench-desktop`: cold start and idle memory of the desktop app with 10,000 calls in its
+//! library (targets: window usable ≤ 1.5 s, idle memory ≤ 200 MB). A measurement, not a test:
+//! it prints the numbers and writes them to `target/bench-desktop.json`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use callscope_e2e::{library, memory, workspace_root, Desktop, Launch};
+
+const CALLS: usize = 10_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark of the real desktop app; run with `make bench-desktop`"]
+async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
+    let root = workspace_root();
+    let fixtures = root.join("tests/fixtures/generated/calls");
+    let binary = std::env::var_os("CALLSCOPE_DESKTOP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/release/callscope-desktop"));
+    let launch = Launch {
+        binary: binary.clone(),
+        models: root.join(".cache/models"),
+        model: "tiny.en".into(),
+        prepare: Some(Box::new(move |data| {
+            let started = Instant::now();
+            // The offline analyzer drives its own runtime, so it runs off this async test's threads.
+            let library = data.join(callscope::store::FILE_NAME);
+            std::thread::scope(|s| s.spawn(|| library::seed(&library, &fixtures, CALLS)).join())
+                .map_err(|_| "seeding the library panicked".to_string())??;
+            eprintln!("seeded {CALLS} calls in {:?}", started.elapsed());
+            Ok(())
+        })),
+    };
+    let started = Instant::now();
+    let desktop = Desktop::start(&launch).await.unwrap_or_else(|e| panic!("{e}"));
+    desktop.find("[data-testid=nav-analyze]", Duration::from_secs(30)).await.unwrap_or_else(|e| panic!("{e}"));
+    let window_ms = started.elapsed().as_millis();
+
+    let clicked = Instant::now();
+    desktop.click("[data-testid=nav-library]").await.unwrap_or_else(|e| panic!("{e}"));
+    desktop.find("[data-testid=call-row]", Duration::from_secs(30)).await.unwrap_or_else(|e| panic!("{e}"));
+    let library_ms = clicked.elapsed().as_millis();
+    let count = desktop.text(".count").await.unwrap_or_default();
+    let startup_ms = logged_startup_ms(&desktop.home.path().join("data/logs"));
+
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let processes = memory::find_process(&binary).map(memory::tree_pss).unwrap_or_default();
+    let pss: u64 = processes.iter().map(|(_, _, bytes)| bytes).sum();
+    let pss_mb = pss / 1_000_000;
+    let by_process: Vec<_> = processes.iter().map(|(pid, name, bytes)| serde_json::json!({ "pid": pid, "name": name, "pss_mb": bytes / 1_000_000 })).collect();
+    desktop.stop().await;
+
+    let report = serde_json::json!({
+        "calls": CALLS,
+        "list_shows": count,
+        "cold_start_ms": startup_ms,
+        "webdriver_session_to_window_ms": window_ms,
+        "library_first_rows_ms": library_ms,
+        "idle_memory_pss_mb": pss_mb,
+        "idle_memory_by_process": by_process,
+        "targets": { "cold_start_ms": 1500, "idle_memory_mb": 200 },
+        "binary": binary,
+    });
+    let out = root.join("target/bench-desktop.json");
+    let _ = std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap_or_default());
+    eprintln!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    assert!(pss > 0, "the app's process was not found, so its memory could not be measured");
+}
+
+/// The app's own measure of its start: `startup_ms` on the "window loaded" log line.
+fn logged_startup_ms(logs: &std::path::Path) -> Option<u64> {
+    let entries = std::fs::read_dir(logs).ok()?;
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .flat_map(|text| text.lines().filter(|l| l.contains("window loaded")).map(str::to_string).collect::<Vec<_>>())
+        .find_map(|line| line.split("startup_ms=").nth(1)?.split_whitespace().next()?.parse().ok())
+}

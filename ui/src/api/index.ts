@@ -1,0 +1,117 @@
+// The one way the UI talks to Rust. Components import from here, never from
+// `@tauri-apps/api` or the generated bindings directly.
+import { convertFileSrc } from "@tauri-apps/api/core";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { open, save } from "@tauri-apps/plugin-dialog";
+import { commands, events } from "./bindings";
+import type {
+  CallPage,
+  CallView,
+  CommandError,
+  DomainOption,
+  ExportFormat,
+  JobUpdate,
+  Value,
+  WaveformView,
+  LibraryFilter,
+  SearchHitView,
+  Settings,
+  SettingsView,
+  SortOrder,
+} from "./bindings";
+
+export type * from "./bindings";
+
+/** A command failed; the message names the file or call and says what to do next. */
+export class ApiError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: CommandError };
+
+async function unwrap<T>(pending: Promise<Outcome<T>>): Promise<T> {
+  const outcome = await pending;
+  if (outcome.status === "ok") return outcome.data;
+  throw new ApiError(outcome.error.message);
+}
+
+/** Audio file extensions the engine decodes (by content; the picker only suggests these). */
+export const AUDIO_EXTENSIONS = ["wav", "mp3", "m4a", "aac", "flac", "ogg", "oga", "opus"];
+
+export const api = {
+  analyzeFiles: (paths: string[]): Promise<JobUpdate[]> => unwrap(commands.analyzeFiles(paths)),
+  cancelJob: (jobId: number): Promise<boolean> => unwrap(commands.cancelJob(jobId)),
+  cancelAllJobs: (): Promise<number> => unwrap(commands.cancelAllJobs()),
+
+  listCalls: (filter: LibraryFilter, sort: SortOrder, offset: number, limit: number): Promise<CallPage> =>
+    unwrap(commands.listCalls(filter, sort, offset, limit)),
+  countCalls: (filter: LibraryFilter): Promise<number> => unwrap(commands.countCalls(filter)),
+  searchCalls: (query: string, filter: LibraryFilter, limit: number): Promise<SearchHitView[]> =>
+    unwrap(commands.searchCalls(query, filter, limit)),
+  listDomains: (): Promise<DomainOption[]> => unwrap(commands.listDomains()),
+
+  getCall: (id: number): Promise<CallView> => unwrap(commands.getCall(id)),
+  correctField: (id: number, field: string, value: Value): Promise<CallView> =>
+    unwrap(commands.correctField(id, field, value)),
+  deleteCall: (id: number): Promise<null> => unwrap(commands.deleteCall(id)),
+  exportCall: (id: number, format: ExportFormat, path: string): Promise<null> =>
+    unwrap(commands.exportCall(id, format, path)),
+
+  /**
+   * A `blob:` URL the audio element can play (revoke it when done), or null when the recording
+   * is gone. WebKitGTK's media player cannot read the asset protocol directly, so the file is
+   * fetched through it once and handed over as a blob.
+   */
+  callAudioUrl: async (id: number): Promise<string | null> => {
+    const path = await unwrap(commands.allowCallAudio(id));
+    if (path === null) return null;
+    const response = await fetch(convertFileSrc(path));
+    if (!response.ok) throw new ApiError(`${path}: could not be read for playback (HTTP ${response.status})`);
+    return URL.createObjectURL(await response.blob());
+  },
+
+  /** The recording's peak levels per channel in `buckets` stretches, or null when it is gone. */
+  callWaveform: (id: number, buckets: number): Promise<WaveformView | null> => unwrap(commands.callWaveform(id, buckets)),
+
+  getSettings: (): Promise<SettingsView> => unwrap(commands.getSettings()),
+  saveSettings: (settings: Settings): Promise<SettingsView> => unwrap(commands.saveSettings(settings)),
+
+  /** Every job's progress; returns a function that stops listening. */
+  onJobUpdate: async (handler: (update: JobUpdate) => void): Promise<() => void> =>
+    events.jobUpdate.listen((event) => handler(event.payload)),
+
+  /** Files dropped on the window (paths); returns a function that stops listening. */
+  onFileDrop: async (handler: (paths: string[]) => void, onHover?: (over: boolean) => void): Promise<() => void> =>
+    getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === "drop") {
+        onHover?.(false);
+        handler(p.paths);
+      } else if (p.type === "over" || p.type === "enter") {
+        onHover?.(true);
+      } else {
+        onHover?.(false);
+      }
+    }),
+
+  /** Ask the user for recordings; empty when they cancel. */
+  pickRecordings: async (): Promise<string[]> => {
+    const chosen = await open({
+      multiple: true,
+      directory: false,
+      title: "Choose call recordings",
+      filters: [{ name: "Call recordings", extensions: AUDIO_EXTENSIONS }],
+    });
+    if (chosen === null) return [];
+    return Array.isArray(chosen) ? chosen : [chosen];
+  },
+
+  /** Ask where to save an export; null when they cancel. */
+  pickExportPath: (suggestedName: string, format: ExportFormat): Promise<string | null> =>
+    save({ title: "Export call", defaultPath: suggestedName, filters: [{ name: format.toUpperCase(), extensions: [format] }] }),
+};
+
+export type Api = typeof api;

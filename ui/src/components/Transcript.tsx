@@ -1,0 +1,42 @@
+import { useEffect, useRef } from "react";
+import type { SegmentView } from "../api";
+import { clock, words } from "../format";
+
+type Props = { segments: SegmentView[]; positionMs: number; onSeek: (ms: number) => void };
+
+/** Index of the segment playing at `ms` (the last one started), or -1 before the first. */
+export function currentSegment(segments: SegmentView[], ms: number): number {
+  let found = -1;
+  for (let i = 0; i < segments.length; i++) {
+    if (segments[i].start_ms <= ms) found = i;
+    else break;
+  }
+  return found;
+}
+
+/** The transcript, one line per turn, coloured by speaker; a line's time seeks the audio. */
+export function Transcript({ segments, positionMs, onSeek }: Props) {
+  const current = currentSegment(segments, positionMs);
+  const list = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    if (current < 0) return;
+    const line = list.current?.children[current] as HTMLElement | undefined;
+    line?.scrollIntoView?.({ block: "nearest" });
+  }, [current]);
+
+  if (segments.length === 0) return <p className="empty">No speech was found in this recording.</p>;
+  return (
+    <ol className="transcript" ref={list} data-testid="transcript">
+      {segments.map((s, i) => (
+        <li key={i} className={`line speaker-${s.speaker}${i === current && positionMs > 0 ? " current" : ""}`} aria-current={i === current && positionMs > 0 ? "true" : undefined}>
+          <button type="button" className="time" onClick={() => onSeek(s.start_ms)} aria-label={`Play from ${clock(s.start_ms)}`}>
+            {clock(s.start_ms)}
+          </button>
+          <span className="who">{words(s.speaker)}</span>
+          <span className="text">{s.text}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}

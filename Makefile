@@ -38,7 +38,9 @@ ui: ui/node_modules/.package-lock.json
 	cd ui && npm run build
 ui/node_modules/.package-lock.json: ui/package-lock.json
 	@command -v npm >/dev/null || { echo "ui: Node.js 20 and npm are needed (apt install nodejs npm, or nodesource)" >&2; exit 1; }
-	cd ui && npm ci --no-audit --no-fund
+	# Not `npm ci`: the registry mirror here has no macOS/Windows builds of the CLI and rollup,
+	# so the lock cannot list them and `npm ci` refuses it; `npm install` follows the lock as is.
+	cd ui && npm install --no-audit --no-fund
 	touch $@
 
 ## Regenerate ui/src/api/bindings.ts from the Rust command and view types.
@@ -84,6 +86,7 @@ bench: setup
 	$(TEST_ENV) $(CLI) models install base
 	$(TEST_ENV) $(CLI) models install tiny.en
 	$(TEST_ENV) python3 scripts/bench.py $(BENCH_ARGS)
+	$(MAKE) bench-desktop
 
 ## Whole-pipeline accuracy on the fixture calls (audio → whisper → analysis → store) against their
 ## ground truth: domain/category, fields P/R/F1, PII recall, names, talk-%/silence-% error. A report

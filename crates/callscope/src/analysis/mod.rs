@@ -7,6 +7,7 @@ pub mod redact;
 mod result;
 pub mod score;
 pub mod spoken;
+pub mod turns;
 
 pub use catalog::{CatalogEntry, DomainCatalog};
 pub use metrics::measure;

@@ -75,8 +75,24 @@ pub fn luhn(digits: &str) -> bool {
     !digits.is_empty() && sum % 10 == 0
 }
 
-/// Find the personal data in every segment.
+/// Find the personal data in every segment. Detection reads whole speaker turns
+/// (`analysis::turns`), so a value Whisper split over two segments is found; a span that
+/// crosses a segment boundary is returned as one span per segment.
 pub fn find(transcript: &Transcript, this_year: i32) -> Vec<PiiSpan> {
+    let (joined, turns) = crate::analysis::turns::join_turns(transcript);
+    let mut out = Vec::new();
+    for span in find_in_segments(&joined, this_year) {
+        let Some(turn) = turns.get(span.segment) else { continue };
+        for (segment, start, end) in turn.split_span(transcript, span.start, span.end) {
+            out.push(PiiSpan { segment, start, end, kind: span.kind, value: span.value.clone() });
+        }
+    }
+    out.sort_by_key(|f| (f.segment, f.start));
+    out
+}
+
+/// Find the personal data in every segment, one segment at a time.
+fn find_in_segments(transcript: &Transcript, this_year: i32) -> Vec<PiiSpan> {
     let scans: Vec<Scan> = transcript.segments.iter().map(|s| spoken::scan(&s.text)).collect();
     let lower: Vec<String> = transcript.segments.iter().map(|s| s.text.to_lowercase()).collect();
     let mut found = Vec::new();
@@ -87,9 +103,19 @@ pub fn find(transcript: &Transcript, this_year: i32) -> Vec<PiiSpan> {
         let prev_asks = i.checked_sub(1).and_then(|p| transcript.segments.get(p)).is_some_and(|p| {
             p.speaker != seg.speaker && (p.text.contains('?') || p.speaker == crate::stt::Speaker::Agent)
         });
-        let near = |words: &[&str]| mentions_any(here, words) || mentions_any(prev, words);
+        // A card already given in this call makes later long digit runs card digits too.
+        let card_before = found.iter().any(|f: &PiiSpan| f.kind == PiiKind::Card && f.value.len() >= 13);
+        let near = |words: &[&str]| mentions_any(here, words) || mentions_any(prev, words) || (card_before && words == CARD_WORDS);
         let scan = &scans[i];
+        let cards = card_groups(&seg.text, scan, &near);
+        for (first, last, digits) in &cards {
+            let (start, end) = (scan.mentions[*first].start, scan.mentions[*last].end);
+            found.push(PiiSpan { segment: i, start, end, kind: PiiKind::Card, value: digits.clone() });
+        }
         for (n, m) in scan.mentions.iter().enumerate() {
+            if cards.iter().any(|(first, last, _)| (*first..=*last).contains(&n)) {
+                continue;
+            }
             let labelled_other = matches!(m.value, Value::Number { .. } | Value::Identifier { .. })
                 && not_personal_label(seg.text.get(..m.start).unwrap_or_default())
                 && !m.digits().is_some_and(|d| (13..=19).contains(&d.len()) && luhn(&d));
@@ -114,14 +140,182 @@ pub fn find(transcript: &Transcript, this_year: i32) -> Vec<PiiSpan> {
                 found.push(PiiSpan { segment: i, start: m.start, end: m.end, kind, value });
             }
         }
-        for a in spoken::addresses(&seg.text, scan) {
-            found.retain(|f: &PiiSpan| !(f.segment == i && f.start >= a.start && f.end <= a.end));
-            found.push(PiiSpan { segment: i, start: a.start, end: a.end, kind: PiiKind::Address, value: a.written });
+        let mut addresses: Vec<(usize, usize, String)> = spoken::addresses(&seg.text, scan).into_iter().map(|a| (a.start, a.end, a.written)).collect();
+        for loose in loose_addresses(&seg.text, scan) {
+            if !addresses.iter().any(|(s, e, _)| *s < loose.1 && loose.0 < *e) {
+                addresses.push(loose);
+            }
+        }
+        for (start, end, written) in addresses {
+            found.retain(|f: &PiiSpan| !(f.segment == i && f.start < end && start < f.end));
+            found.push(PiiSpan { segment: i, start, end, kind: PiiKind::Address, value: written });
         }
     }
     repeat_known_values(&scans, &mut found);
+    card_group_readbacks(&scans, &mut found);
     found.sort_by_key(|f| (f.segment, f.start));
     found
+}
+
+/// Card numbers said in groups that the scanner kept apart ("541-2-7534-1122-8807",
+/// "4532, 7718, 0064, 9134"): consecutive numbers with only spaces, commas, dashes or dots
+/// between them whose digits together are 13–19 long, and pass the Luhn check or are said
+/// near card words. Returns (first mention, last mention, digits).
+fn card_groups(text: &str, scan: &Scan, near: &dyn Fn(&[&str]) -> bool) -> Vec<(usize, usize, String)> {
+    let number = |n: usize| match &scan.mentions[n].value {
+        Value::Number { digits, .. } if digits.chars().all(|c| c.is_ascii_digit()) => Some(digits.clone()),
+        _ => None,
+    };
+    let card_words = near(CARD_WORDS);
+    let mut out = Vec::new();
+    let mut n = 0;
+    while n < scan.mentions.len() {
+        let Some(mut digits) = number(n) else {
+            n += 1;
+            continue;
+        };
+        let mut best = None;
+        let mut k = n;
+        while k + 1 < scan.mentions.len() && digits.len() < 19 {
+            let gap = text.get(scan.mentions[k].end..scan.mentions[k + 1].start).unwrap_or("x");
+            let Some(next) = number(k + 1).filter(|_| gap.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '-' | '.'))) else { break };
+            digits.push_str(&next);
+            k += 1;
+            if (13..=19).contains(&digits.len()) && (luhn(&digits) || card_words) {
+                best = Some((k, digits.clone()));
+            }
+        }
+        match best {
+            Some((last, d)) => {
+                out.push((n, last, d));
+                n = last + 1;
+            }
+            None => n += 1,
+        }
+    }
+    out
+}
+
+/// Four-digit groups of a card number already found, read back or corrected later, are
+/// redacted as that card (its last four may stay: they are routinely said).
+fn card_group_readbacks(scans: &[Scan], found: &mut Vec<PiiSpan>) {
+    let cards: Vec<(usize, String)> = found.iter().filter(|f| f.kind == PiiKind::Card && f.value.len() >= 13).map(|f| (f.segment, f.value.clone())).collect();
+    for (i, scan) in scans.iter().enumerate() {
+        let group_of = |digits: &str| {
+            cards.iter().find(|(seg, card)| *seg <= i && card.as_bytes()[..card.len() - 4].chunks(4).any(|g| g == digits.as_bytes()))
+        };
+        let four = |m: &spoken::Mention| match &m.value {
+            Value::Number { digits, .. } if digits.len() == 4 => Some(digits.clone()),
+            _ => None,
+        };
+        // A correction names a group of the card next to its replacement ("the third group
+        // is 0064, not 0046"): every four-digit number in that turn is card digits.
+        let Some((_, card)) = scan.mentions.iter().filter_map(four).find_map(|d| group_of(&d)) else { continue };
+        for m in &scan.mentions {
+            let Some(digits) = four(m) else { continue };
+            if card.ends_with(&digits) {
+                continue;
+            }
+            let covered = found.iter().any(|f| f.segment == i && f.start < m.end && m.start < f.end);
+            if !covered {
+                found.push(PiiSpan { segment: i, start: m.start, end: m.end, kind: PiiKind::Card, value: card.clone() });
+            }
+        }
+    }
+}
+
+/// Street-type words that end a street name even when misheard around them.
+const LOOSE_SUFFIXES: &[&str] = &[
+    "street", "avenue", "road", "lane", "drive", "court", "boulevard", "parkway", "highway", "terrace", "trail", "circle", "st", "ave", "rd", "ln", "blvd",
+];
+const LOOSE_UNITS: &[&str] = &["apartment", "apt", "unit", "suite"];
+/// Words that make "number + words" a quantity, not a house number and street.
+const MEASURE_WORDS: &[&str] = &[
+    "minutes", "minute", "hours", "hour", "days", "day", "weeks", "week", "months", "month", "years", "year", "times", "dollars",
+    "dollar", "cents", "percent", "miles", "mile", "people", "customers", "calls", "seconds", "business", "of", "and", "or",
+];
+
+/// Addresses a recogniser garbled, for redaction only (no written form is trusted):
+/// a house number, one to three words and a street-type word ("819 Dune per lane") or a unit
+/// ("14 carvers treat, apartment free"), with the unit and a capitalised city after it; and a
+/// city, state and ZIP tail ("apartment 12. Columbus, Ohio, 43215").
+fn loose_addresses(text: &str, scan: &Scan) -> Vec<(usize, usize, String)> {
+    let tokens = &scan.tokens;
+    let word = |i: usize| tokens.get(i).map_or("", |t| t.norm.as_str());
+    let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.kind == spoken::TokenKind::Word);
+    let comma = |i: usize| if tokens.get(i).is_some_and(|t| t.is_punct(',')) { i + 1 } else { i };
+    let mut out: Vec<(usize, usize, String)> = Vec::new();
+    let span = |first: usize, last: usize| (tokens[first].start, tokens[last].end, text[tokens[first].start..tokens[last].end].to_string());
+    for m in &scan.mentions {
+        let Value::Number { digits, .. } = &m.value else { continue };
+        if digits.is_empty() || digits.len() > 6 || out.iter().any(|a| a.1 > m.start) {
+            continue;
+        }
+        let mut k = m.last_token + 1;
+        let mut words = 0;
+        while words < 3 && is_word(k) && !MEASURE_WORDS.contains(&word(k)) && !LOOSE_SUFFIXES.contains(&word(k)) && !LOOSE_UNITS.contains(&word(k)) {
+            words += 1;
+            k += 1;
+        }
+        if words == 0 {
+            continue;
+        }
+        let mut last;
+        if LOOSE_SUFFIXES.contains(&word(k)) {
+            last = k;
+            k = comma(k + 1);
+            if LOOSE_UNITS.contains(&word(k)) && tokens.get(k + 1).is_some_and(|t| t.kind != spoken::TokenKind::Punct) {
+                last = k + 1;
+                k = comma(k + 2);
+            }
+        } else {
+            let u = comma(k);
+            if !LOOSE_UNITS.contains(&word(u)) || !tokens.get(u + 1).is_some_and(|t| t.kind != spoken::TokenKind::Punct) {
+                continue;
+            }
+            last = u + 1;
+            k = comma(u + 2);
+        }
+        // ", Riverton": a capitalised city right after.
+        if tokens.get(k.wrapping_sub(1)).is_some_and(|t| t.is_punct(',')) {
+            let mut c = k;
+            while c < k + 2 && is_word(c) && tokens[c].capitalized {
+                c += 1;
+            }
+            if c > k {
+                last = c - 1;
+            }
+        }
+        out.push(span(m.first_token, last));
+    }
+    // City, state and ZIP.
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != spoken::TokenKind::Word || !t.capitalized || t.norm.len() < 4 || spoken::state_code(&t.norm).is_none() {
+            continue;
+        }
+        let z = comma(i + 1);
+        let Some(zip) = scan.mention_at_token(z).filter(|m| m.digits().is_some_and(|d| d.len() == 5 || d.len() == 9)) else { continue };
+        let mut first = i;
+        if i >= 2 && tokens[i - 1].is_punct(',') && is_word(i - 2) && tokens[i - 2].capitalized {
+            first = i - 2;
+            if first >= 1 && is_word(first - 1) && tokens[first - 1].capitalized {
+                first -= 1;
+            }
+        }
+        // "apartment 12." just before the city.
+        let mut b = first;
+        while b >= 1 && tokens[b - 1].kind == spoken::TokenKind::Punct {
+            b -= 1;
+        }
+        if b >= 2 && LOOSE_UNITS.contains(&word(b - 2)) && tokens[b - 1].kind == spoken::TokenKind::Number {
+            first = b - 2;
+        }
+        let (start, end, written) = span(first, zip.last_token);
+        if !out.iter().any(|a| a.0 < end && start < a.1) {
+            out.push((start, end, written));
+        }
+    }
+    out
 }
 
 /// Labels of numbers that identify a transaction, not a person.
@@ -168,6 +362,10 @@ fn number_kind(digits: &str, near: &dyn Fn(&[&str]) -> bool, first_number: bool)
         return Some((PiiKind::Account, d));
     }
     if (n == 10 || (n == 11 && digits.starts_with('1'))) && !toll_free(digits) {
+        return Some((PiiKind::Phone, d));
+    }
+    // A callback number with a digit lost or misheard ("312-555-018-I-N").
+    if (9..=11).contains(&n) && near(PHONE_WORDS) && !near(ACCOUNT_WORDS) && !toll_free(digits) {
         return Some((PiiKind::Phone, d));
     }
     if n >= 8 || (n >= 6 && near(ACCOUNT_WORDS)) {

@@ -23,6 +23,39 @@ pub(super) fn recognise(s: &mut Scanner) {
             spoken_at(s, at);
         }
     }
+    for i in 0..s.tokens.len() {
+        glued_provider(s, i);
+    }
+}
+
+/// Mail providers whose name, glued to what came before, still marks an address a
+/// recogniser mangled ("YucatakaRatGmail.com", "large.iratoutlook.com": "at" heard as part
+/// of the word, the "@" lost).
+const PROVIDERS: &[&str] = &["gmail", "googlemail", "outlook", "hotmail", "yahoo", "icloud", "aol", "protonmail", "proton", "live", "msn", "comcast", "verizon", "att", "mail", "gmx", "zoho"];
+
+fn glued_provider(s: &mut Scanner, i: usize) {
+    let Some(t) = s.tokens.get(i) else { return };
+    if t.kind != TokenKind::Word || !s.free(i, i) {
+        return;
+    }
+    let word = t.norm.clone();
+    let Some(provider) = PROVIDERS.iter().filter(|p| word.len() > p.len() + 1 && word.ends_with(*p)).max_by_key(|p| p.len()) else { return };
+    // ".com" glued right after the word.
+    let dot_after = connector(s, i + 1) == Some(".") && s.tokens.get(i + 1).is_some_and(|d| d.joined);
+    let Some(tld) = dot_after.then(|| part(s, i + 2)).flatten().filter(|p| TOP_LEVEL.contains(&p.as_str())) else { return };
+    let mut prefix = &word[..word.len() - provider.len()];
+    if prefix.len() > 2 && prefix.ends_with("at") {
+        prefix = &prefix[..prefix.len() - 2];
+    }
+    let mut local = prefix.to_string();
+    let mut start = i;
+    while start >= 2 && s.tokens[start].joined {
+        let (Some(sep), Some(p)) = (connector(s, start - 1), part(s, start - 2)) else { break };
+        local = format!("{p}{sep}{local}");
+        start -= 2;
+    }
+    let address = format!("{local}@{provider}.{tld}");
+    s.push(Value::Email { address }, start, i + 2);
 }
 
 /// A connector between address parts: "dot", a glued ".", "underscore", "dash".

@@ -53,13 +53,22 @@ fn spoken_letters(s: &mut Scanner) {
                 _ => break,
             }
         }
+        // A recogniser ends the letters, and each digit group, with a period when the turn
+        // is cut into segments there ("B, E, N." / "2025." / "4481.").
         let digits_start = s.skip(k, SEPARATORS);
+        let digits_start = if digits_start == k && letters.len() >= 2 && s.word(k) == "." { k + 1 } else { digits_start };
         let run = s.run_at(digits_start).cloned();
-        let Some(run) = run.filter(|r| digits_start - k <= 2 && !r.is_ordinal()) else {
+        let Some(mut run) = run.filter(|r| digits_start - k <= 2 && !r.is_ordinal()) else {
             i = k.max(i + 1);
             continue;
         };
-        let digits = run.digits();
+        let mut digits = run.digits();
+        while letters.len() >= 2 && digits.len() >= 3 && s.word(run.last + 1) == "." {
+            let written_group = |r: &super::numbers::NumberRun| r.chunks.len() == 1 && r.chunks[0].written && !r.chunks[0].decimal && r.digits().len() >= 3;
+            let Some(next) = s.run_at(run.last + 2).filter(|r| written_group(r) && written_group(&run) && !r.is_ordinal()).cloned() else { break };
+            digits.push_str(&next.digits());
+            run.last = next.last;
+        }
         let enough = letters.len() >= 2 || (run.is_digit_sequence() && digits.len() >= 3);
         let first_is_word = letters.len() == 1 && matches!(first_letter, 'A' | 'I');
         if enough && !first_is_word && digits.chars().all(|c| c.is_ascii_digit()) {

@@ -13,6 +13,10 @@ pub(super) fn recognise(s: &mut Scanner) {
             continue;
         }
         let signed = run.first > 0 && currency_sign(s.word(run.first - 1));
+        if let Some((amount, last)) = mixed_sum(s, run, signed) {
+            s.push(Value::Money { amount }, if signed { run.first - 1 } else { run.first }, last);
+            continue;
+        }
         if signed {
             let (amount, last) = scaled(s, run);
             if let Some(amount) = amount {
@@ -39,6 +43,39 @@ pub(super) fn recognise(s: &mut Scanner) {
         }
         s.push(Value::Money { amount: round_cents(amount) }, run.first, last);
     }
+}
+
+/// A recogniser's mix of digits and words for one amount: a round hundred or thousand in
+/// digits, "and", then the rest under a hundred as money ("4100 and $80" = 4180, "400 and 12
+/// dollars and 60 cents" = 412.60). Returns the amount and its last token.
+fn mixed_sum(s: &Scanner, run: &NumberRun, signed: bool) -> Option<(f64, usize)> {
+    let [head] = run.chunks.as_slice() else { return None };
+    if !head.written || head.decimal || head.value < 100.0 || head.value % 100.0 != 0.0 || s.word(run.last + 1) != "and" {
+        return None;
+    }
+    let mut i = run.last + 2;
+    let tail_signed = currency_sign(s.word(i));
+    if tail_signed {
+        i += 1;
+    }
+    let tail = s.run_at(i)?;
+    let [rest] = tail.chunks.as_slice() else { return None };
+    if rest.decimal || rest.ordinal || rest.value >= 100.0 || !s.free(tail.first, tail.last) {
+        return None;
+    }
+    let mut amount = head.value + rest.value;
+    let mut last = tail.last;
+    let factor = currency_word(s.word(last + 1));
+    if factor == Some(1.0) {
+        last += 1;
+        if let Some((cents, cents_last)) = cents_after(s, last + 1) {
+            amount += cents;
+            last = cents_last;
+        }
+    } else if !(tail_signed || signed) {
+        return None;
+    }
+    Some((round_cents(amount), last))
 }
 
 /// The amount a run says: one cardinal, or a price said in two pairs ("nineteen ninety-nine",

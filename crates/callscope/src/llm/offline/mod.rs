@@ -59,12 +59,16 @@ impl OfflineProvider {
     /// Stage 2 without the async wrapper.
     pub fn analyze_now(&self, transcript: &Transcript, prompt: &ExtractionPrompt) -> Analysis {
         let ctx = CallContext::new(transcript, self.reference_year);
-        let fields = fields::extract(&ctx, prompt);
+        // Values and names are read from whole speaker turns (Whisper splits a turn, and
+        // often a value, over several segments); per-segment results keep the segments.
+        let (joined, _) = crate::analysis::turns::join_turns(transcript);
+        let turns = CallContext::new(&joined, self.reference_year);
+        let fields = fields::extract(&turns, prompt);
         let (turn_sentiments, sentiment, sentiment_trend) = sentiment::assess(&ctx);
         let resolution = outcome::resolution(&ctx, &turn_sentiments);
         let follow_up_actions = outcome::follow_ups(&ctx);
         let call_reason = summary::call_reason(&ctx);
-        let customer_name = people::customer_name(&ctx);
+        let customer_name = people::customer_name(&turns);
         let summary = summary::summary(&summary::SummaryInput {
             customer: customer_name.as_deref(),
             reason: &call_reason,
@@ -76,7 +80,7 @@ impl OfflineProvider {
         Analysis {
             fields,
             general: GeneralInfo {
-                agent_name: people::agent_name(&ctx),
+                agent_name: people::agent_name(&turns),
                 customer_name,
                 sentiment,
                 sentiment_trend,

@@ -71,8 +71,34 @@ fn after_phrase(turn: &Turn, phrase: &[&str]) -> Vec<usize> {
         .collect()
 }
 
-/// The agent's name, from their self-introduction.
+/// The agent's name, from their self-introduction; when that is missing or not a word a
+/// name can be (a recogniser's "Pre-You're"), from the customer's greeting ("Hi Priya!").
 pub fn agent_name(ctx: &CallContext) -> Option<String> {
+    let intro = introduced_agent(ctx);
+    if intro.as_deref().is_some_and(|n| n.chars().all(|c| c.is_alphabetic() || c == '-')) {
+        return intro;
+    }
+    greeted_agent(ctx).or(intro)
+}
+
+/// "Hi Priya!" / "Hey Grace" opening one of the customer's first turns.
+fn greeted_agent(ctx: &CallContext) -> Option<String> {
+    for turn in ctx.turns.iter().filter(|t| t.is_customer() && !t.is_agent()).take(2) {
+        let first = turn.words.words.first().map(String::as_str);
+        if !matches!(first, Some("hi" | "hey" | "hello" | "thanks")) {
+            continue;
+        }
+        let Some(&token) = turn.words.token.get(1) else { continue };
+        if let Some((parts, next)) = name_at(turn, token) {
+            if !followed_by_business(turn, next) && parts.len() == 1 {
+                return parts.first().cloned();
+            }
+        }
+    }
+    None
+}
+
+fn introduced_agent(ctx: &CallContext) -> Option<String> {
     for turn in ctx.turns.iter().filter(|t| t.is_agent()).take(4) {
         for intro in [&["my", "name", "is"][..], &["my", "name's"], &["this", "is"], &["speaking", "with"], &["you've", "reached"], &["it's"]] {
             for start in after_phrase(turn, intro) {

@@ -149,7 +149,7 @@ pub fn failed(fx: &Fixture, error: String) -> Grade {
         got_pair: "-".into(),
         fields: score_fields(&expected_fields, &BTreeMap::new()),
         pii_why: vec!["the pipeline failed".into(); pii.len()],
-        pii: PiiScore { expected: pii.len(), found: 0, missed: pii },
+        pii: PiiScore { expected: pii.len(), found: 0, misheard: Vec::new(), missed: pii },
         general_misses: Vec::new(),
         names_ok: (false, false),
         sentiment_ok: false,

@@ -59,6 +59,11 @@ impl Spliced {
         self.samples_to_ms(original + (at - start))
     }
 
+    /// Where `region` starts in the joined stream (ms).
+    pub fn region_start_ms(&self, region: usize) -> Option<u64> {
+        self.pieces.get(region).map(|&(start, _, _)| self.samples_to_ms(start))
+    }
+
     fn ms_to_samples(&self, ms: u64) -> usize {
         (ms * u64::from(self.sample_rate_hz) / 1000) as usize
     }

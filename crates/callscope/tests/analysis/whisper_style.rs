@@ -100,3 +100,37 @@ fn written_ssn_and_address_are_redacted_and_read_back_to_the_same_placeholder() 
     let kinds: Vec<&str> = r.redactions.iter().map(|x| x.kind.as_str()).collect();
     assert!(kinds.contains(&"ssn") && kinds.contains(&"date_of_birth") && kinds.contains(&"address"), "{kinds:?}");
 }
+
+/// What base Whisper wrote for synthetic British and American voices: times with a dot, digits
+/// joined by dashes, "three hundred and forty" as "300 and 40", a month one letter off, turns
+/// without full stops, a yes/no field settled by the answer to a request.
+#[test]
+fn a_misrecognised_outage_call_still_gives_its_times_counts_and_data() {
+    let t = transcript(&[
+        ("a", "Harbor Power outage line. Are you calling to report an outage?"),
+        ("c", "Yes, our power's been out since about 7.45 this morning."),
+        ("a", "Okay, can I have the account holder's date of birth?"),
+        ("c", "It's Junw 4th, 1968."),
+        ("a", "And the account number?"),
+        ("c", "It's 3-0-2-7-7-1-5-9."),
+        ("a", "Thank you. About 500 and 20 customers affected in your area"),
+        ("a", "The current estimate is 4.15 this afternoon."),
+        ("c", "Can you send me text updates?"),
+        ("a", "Sure, I'll text you at the number on the account. You won't be charged for it and a bill credit will appear next month."),
+    ]);
+    let provider = OfflineProvider::with_reference_year(2025);
+    let d = provider.detect_now(&t, &DomainCatalog::seed());
+    assert_eq!(d.domain, "utilities", "{d:?}");
+    let prompt = builtin_prompt(&d.domain, &d.category).expect("built-in schema for the detected pair");
+    let a = provider.analyze_now(&t, &prompt);
+    let has = |value: serde_json::Value| a.fields.values().any(|v| *v == value);
+    assert!(has(json!("07:45")), "{:?}", a.fields);
+    assert!(has(json!("16:15")), "{:?}", a.fields);
+    assert!(has(json!(520)) || has(json!(520.0)), "{:?}", a.fields);
+
+    let r = redact_with_year(&t, 2025);
+    let text = r.transcript.plain_text();
+    assert!(!text.contains("1968"), "date of birth still readable: {text}");
+    assert!(!text.contains("3-0-2-7"), "account number still readable: {text}");
+    assert!(text.contains("[DOB_") && text.contains("[ACCOUNT_"), "{text}");
+}

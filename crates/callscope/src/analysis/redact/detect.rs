@@ -244,6 +244,11 @@ fn loose_addresses(text: &str, scan: &Scan) -> Vec<(usize, usize, String)> {
     let word = |i: usize| tokens.get(i).map_or("", |t| t.norm.as_str());
     let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.kind == spoken::TokenKind::Word);
     let comma = |i: usize| if tokens.get(i).is_some_and(|t| t.is_punct(',')) { i + 1 } else { i };
+    // "14 carvers treat? Apartment 3B?": a unit after any punctuation still belongs.
+    let unit_after = |i: usize| {
+        let punct = tokens.get(i).is_some_and(|t| t.is_punct(',') || t.is_punct('.') || t.is_punct('?'));
+        if punct && LOOSE_UNITS.contains(&word(i + 1)) { i + 1 } else { comma(i) }
+    };
     let mut out: Vec<(usize, usize, String)> = Vec::new();
     let span = |first: usize, last: usize| (tokens[first].start, tokens[last].end, text[tokens[first].start..tokens[last].end].to_string());
     for m in &scan.mentions {
@@ -263,13 +268,13 @@ fn loose_addresses(text: &str, scan: &Scan) -> Vec<(usize, usize, String)> {
         let mut last;
         if LOOSE_SUFFIXES.contains(&word(k)) {
             last = k;
-            k = comma(k + 1);
+            k = unit_after(k + 1);
             if LOOSE_UNITS.contains(&word(k)) && tokens.get(k + 1).is_some_and(|t| t.kind != spoken::TokenKind::Punct) {
                 last = k + 1;
                 k = comma(k + 2);
             }
         } else {
-            let u = comma(k);
+            let u = unit_after(k);
             if !LOOSE_UNITS.contains(&word(u)) || !tokens.get(u + 1).is_some_and(|t| t.kind != spoken::TokenKind::Punct) {
                 continue;
             }

@@ -12,7 +12,9 @@ pub(super) fn recognise(s: &mut Scanner) {
     written_dates(s);
     for i in 0..s.tokens.len() {
         if let Some(month) = month_word(s.word(i)) {
-            month_first(s, i, month);
+            month_first(s, i, month, false);
+        } else if let Some(month) = misheard_month(s.word(i)) {
+            month_first(s, i, month, true);
         }
     }
     let runs = s.runs.clone();
@@ -43,13 +45,38 @@ pub(super) fn year_of(run: &NumberRun) -> Option<i32> {
     (1900..=2099).contains(&year).then_some(year)
 }
 
-/// "December fifteenth[, 2025]", "Dec. 15", "February the fourteenth".
-fn month_first(s: &mut Scanner, month_token: usize, month: u32) {
+/// Units after a number that make it a quantity, not a day of the month.
+const UNITS: &[&str] = &[
+    "mg", "milligram", "milligrams", "mcg", "micrograms", "ml", "milliliters", "units", "dollars", "dollar", "percent",
+    "minutes", "hours", "days", "weeks", "months", "years", "pills", "tablets", "times", "people", "customers",
+];
+
+/// Full month names, for misheard ones.
+const MONTHS: [&str; 12] =
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+
+/// A month name the recogniser got one letter wrong ("Mach third, 1987"): four letters or
+/// more, one edit from a month name. Only trusted when a day and a year follow.
+fn misheard_month(word: &str) -> Option<u32> {
+    if word.len() < 4 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let close = |name: &str| super::words::edit_distance(word, name) == 1;
+    MONTHS.iter().position(|m| m.len() > 3 && close(m)).map(|i| i as u32 + 1)
+}
+
+/// "December fifteenth[, 2025]", "Dec. 15", "February the fourteenth"; with `need_year`, only
+/// a full date ("Mach third, 1987" for a misheard month).
+fn month_first(s: &mut Scanner, month_token: usize, month: u32, need_year: bool) {
     let day_start = s.skip(month_token + 1, &[".", "the"]);
     let Some(run) = s.run_at(day_start).cloned() else { return };
     let Some(first) = run.chunks.first() else { return };
     let day = first.value as u32;
     if first.decimal || !valid(month, day) || first.value.fract() != 0.0 {
+        return;
+    }
+    // "April 10 milligrams" (a misheard drug name before a dose) is not a date.
+    if run.chunks.len() == 1 && UNITS.contains(&s.word(run.last + 1)) {
         return;
     }
     if run.chunks.len() == 1 {
@@ -62,7 +89,9 @@ fn month_first(s: &mut Scanner, month_token: usize, month: u32) {
                 last = year_run.last;
             }
         }
-        s.push(Value::Date { date }, month_token, last);
+        if date.year.is_some() || !need_year {
+            s.push(Value::Date { date }, month_token, last);
+        }
         return;
     }
     // Written "March 3 1987" arrives as one digit run: the first chunk is the day, the rest a year.

@@ -24,7 +24,7 @@ pub use mention::{format_money, format_number, ordinal_suffix, Clock, Mention, S
 pub use numbers::{number_runs, Chunk, NumberRun};
 pub use scan::{scan, Scan};
 pub use token::{tokenize, Token, TokenKind};
-pub use words::{month_name, month_word, number_word, weekday_word, NumberWord};
+pub use words::{edit_distance, month_name, month_word, number_word, weekday_word, NumberWord};
 
 /// The first number in `text`: a cardinal's value, or a digit string read as a number.
 pub fn parse_number(text: &str) -> Option<f64> {

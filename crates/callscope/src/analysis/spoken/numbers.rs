@@ -256,13 +256,40 @@ pub fn number_runs(tokens: &[Token]) -> Vec<NumberRun> {
     while i < tokens.len() {
         match run_at(tokens, i) {
             Some(parts) => {
-                i = parts.last().and_then(|g| g.0.last()).map_or(i + 1, |c| c.last + 1);
-                runs.extend(split_groups(parts));
+                i = parts.last().and_then(|g| g.chunks.last()).map_or(i + 1, |c| c.last + 1);
+                runs.extend(split_groups(tokens, parts));
             }
             None => i += 1,
         }
     }
-    runs
+    join_written_hundreds(tokens, runs)
+}
+
+/// "300 and 40 customers": Whisper writes "three hundred and forty" as a round written number,
+/// "and", then the rest under a hundred. Joined into one cardinal unless a list goes on after
+/// it ("300 and 40, and 12").
+fn join_written_hundreds(tokens: &[Token], runs: Vec<NumberRun>) -> Vec<NumberRun> {
+    let mut out: Vec<NumberRun> = Vec::with_capacity(runs.len());
+    for run in runs {
+        let joined = out.last_mut().and_then(|prev| {
+            let ([head], [tail]) = (prev.chunks.as_slice(), run.chunks.as_slice()) else { return None };
+            let round = head.written && !head.decimal && !head.ordinal && head.value >= 100.0 && head.value % 100.0 == 0.0;
+            let small = !tail.decimal && (1.0..100.0).contains(&tail.value);
+            let and_between = run.first == prev.last + 2 && tokens.get(prev.last + 1).is_some_and(|t| t.is_word("and"));
+            let list_goes_on = tokens.get(run.last + 1).is_some_and(|t| t.is_punct(',') || t.is_word("and") || t.is_word("or"));
+            (round && small && and_between && !list_goes_on).then_some(prev)
+        });
+        match joined {
+            Some(prev) => {
+                let value = prev.chunks[0].value + run.chunks[0].value;
+                let digits = format!("{value}");
+                let chunk = Chunk { value, digits: digits.clone(), first: prev.first, last: run.last, ordinal: run.chunks[0].ordinal, decimal: false, written: true };
+                *prev = NumberRun { chunks: vec![chunk], groups: vec![digits], first: prev.first, last: run.last };
+            }
+            None => out.push(run),
+        }
+    }
+    out
 }
 
 fn next_chunk(tokens: &[Token], i: usize, after_number: bool) -> Option<Chunk> {
@@ -272,25 +299,34 @@ fn next_chunk(tokens: &[Token], i: usize, after_number: bool) -> Option<Chunk> {
     chunk_at(tokens, i)
 }
 
+/// One comma/dash separated group of a run, with the separator before it (' ' for the first)
+/// and whether that separator touches both neighbours ("7-1", not "7 - 1").
+struct Group {
+    chunks: Vec<Chunk>,
+    separator: char,
+    glued: bool,
+}
+
 /// The groups of one run (separated by `,`, `-` or `)`), before deciding which separators
-/// join; each group with the separator before it (' ' for the first).
-fn run_at(tokens: &[Token], start: usize) -> Option<Vec<(Vec<Chunk>, char)>> {
+/// join.
+fn run_at(tokens: &[Token], start: usize) -> Option<Vec<Group>> {
     let first = next_chunk(tokens, start, false)?;
-    let mut groups = vec![(vec![first], ' ')];
-    while let Some(prev) = groups.last().and_then(|g| g.0.last()) {
+    let mut groups = vec![Group { chunks: vec![first], separator: ' ', glued: false }];
+    while let Some(prev) = groups.last().and_then(|g| g.chunks.last()) {
         let next = prev.last + 1;
         if prev.ordinal {
             break;
         }
         if let Some(c) = next_chunk(tokens, next, true) {
             if let Some(g) = groups.last_mut() {
-                g.0.push(c);
+                g.chunks.push(c);
             }
             continue;
         }
         let separator = tokens.get(next).and_then(|t| t.norm.chars().next()).filter(|c| matches!(c, ',' | '-' | ')'));
+        let glued = tokens.get(next).is_some_and(|t| t.joined) && tokens.get(next + 1).is_some_and(|t| t.joined);
         match separator.and_then(|sep| next_chunk(tokens, next + 1, false).map(|c| (c, sep))) {
-            Some((c, sep)) if !c.decimal && !prev.decimal => groups.push((vec![c], sep)),
+            Some((c, separator)) if !c.decimal && !prev.decimal => groups.push(Group { chunks: vec![c], separator, glued }),
             _ => break,
         }
     }
@@ -305,16 +341,19 @@ fn digit_style(group: &[Chunk]) -> bool {
 /// Join neighbouring groups only when both are read digit by digit; "ten, fifteen minutes"
 /// stays two numbers, "six two zero, five five one" becomes one, and a short written head
 /// before a dash ("20-4471-993", "1-800-…") joins the digit group after it.
-fn split_groups(groups: Vec<(Vec<Chunk>, char)>) -> Vec<NumberRun> {
+fn split_groups(tokens: &[Token], groups: Vec<Group>) -> Vec<NumberRun> {
+    let chained = dash_chains(tokens, &groups);
     let mut runs: Vec<NumberRun> = Vec::new();
     let mut prev_digit_style = false;
     let mut prev_head = false;
-    for (group, separator) in groups {
+    for (g, (group, separator)) in groups.into_iter().map(|g| (g.chunks, g.separator)).enumerate() {
         let style = digit_style(&group);
         let head = country_code(&group) || short_written(&group);
         let digits: String = group.iter().map(|c| c.digits.as_str()).collect();
         let (Some(first), Some(last)) = (group.first().map(|c| c.first), group.last().map(|c| c.last)) else { continue };
-        let joins = (prev_digit_style && (style || group_is_tail(&group))) || (prev_head && separator == '-' && style);
+        let joins = (prev_digit_style && (style || group_is_tail(&group)))
+            || (prev_head && separator == '-' && style)
+            || chained[g];
         let mut continues = false;
         match runs.last_mut() {
             Some(run) if joins => {
@@ -330,6 +369,35 @@ fn split_groups(groups: Vec<(Vec<Chunk>, char)>) -> Vec<NumberRun> {
         prev_head = head && !continues;
     }
     runs
+}
+
+/// Which groups continue a written dash chain: Whisper writes digits said one by one as
+/// "7-1-1-4-0-8-2-6" or "627-1". Three or more glued groups are one digit string; two are
+/// when one side has three digits or more ("627-1") or both are single digits not followed by
+/// a unit ("ends in 2-9", but "2-3 days" is a range). An ISO date (2025-09-28) is left to the
+/// date reader.
+fn dash_chains(tokens: &[Token], groups: &[Group]) -> Vec<bool> {
+    let written = |g: &Group| matches!(g.chunks.as_slice(), [c] if c.written && !c.decimal && !c.ordinal);
+    let mut chained = vec![false; groups.len()];
+    let mut start = 0;
+    while start < groups.len() {
+        let mut end = start + 1;
+        while end < groups.len() && written(&groups[start]) && written(&groups[end]) && groups[end].separator == '-' && groups[end].glued {
+            end += 1;
+        }
+        let lengths: Vec<usize> = groups[start..end].iter().map(|g| g.chunks.iter().map(|c| c.digits.len()).sum()).collect();
+        let joins = match lengths.as_slice() {
+            [4, 2, 2] => false,
+            [1, 1] => !groups[end - 1].chunks.last().is_some_and(|c| tokens.get(c.last + 1).is_some_and(|t| t.kind == TokenKind::Word && !t.is_word("not"))),
+            [a, b] => *a >= 3 || *b >= 3,
+            l => l.len() >= 3,
+        };
+        if joins {
+            chained[start + 1..end].iter_mut().for_each(|c| *c = true);
+        }
+        start = end;
+    }
+    chained
 }
 
 /// One or two written digits: a possible head of a dashed number.
@@ -372,6 +440,24 @@ mod tests {
         assert_eq!(runs("five oh three double five")[0].0, "50355");
         assert_eq!(runs("one eight hundred, five five five, zero one nine nine")[0].0, "18005550199");
         assert_eq!(runs("call 1-800-555-0199 now")[0].0, "18005550199");
+    }
+
+    #[test]
+    fn digits_whisper_wrote_with_dashes_read_as_one_string() {
+        assert_eq!(runs("It's 7-1-1-4-0-8-2-6.")[0].0, "71140826");
+        assert_eq!(runs("627-1.")[0].0, "6271");
+        assert_eq!(runs("Is 503-5501-2-8 still the best number?")[0].0, "503550128");
+        // A range and an ISO date stay what they are.
+        assert_eq!(runs("it ends in 2-9, not 2-6"), [("29".to_string(), None), ("26".to_string(), None)]);
+        assert_eq!(runs("within 2-3 days").len(), 2);
+        let iso = super::super::scan("on 2025-09-28");
+        assert!(matches!(iso.mentions.as_slice(), [m] if matches!(m.value, super::super::Value::Date { .. })));
+    }
+
+    #[test]
+    fn a_written_hundred_and_the_rest_read_as_one_number() {
+        assert_eq!(runs("about 300 and 40 customers affected"), [("340".to_string(), Some(340.0))]);
+        assert_eq!(runs("between 300 and 40, and 12").len(), 3);
     }
 
     #[test]

@@ -13,6 +13,7 @@ const UNITS_AFTER: &[&str] = &["days", "day", "weeks", "week", "months", "month"
 
 pub(super) fn recognise(s: &mut Scanner) {
     written_times(s);
+    dotted_times(s);
     named_times(s);
     let runs = s.runs.clone();
     for run in &runs {
@@ -91,6 +92,32 @@ fn written_times(s: &mut Scanner) {
         let (pm, last) = meridiem_after(s, i + 3);
         let clock = if hour > 12 { Clock { hour, minute, meridiem_known: true } } else { make_clock(hour, minute, pm) };
         s.push(Value::Time { clock }, i, last.max(i + 2));
+    }
+}
+
+/// "6.15 this morning", "at 3.30": Whisper writes times with a dot after a British voice.
+/// Only after a time cue or before a part of the day, never after "$" or before a unit.
+fn dotted_times(s: &mut Scanner) {
+    for i in 0..s.tokens.len() {
+        let t = &s.tokens[i];
+        if t.kind != TokenKind::Number || !s.free(i, i) {
+            continue;
+        }
+        let Some((h, m)) = t.norm.split_once('.') else { continue };
+        if h.is_empty() || h.len() > 2 || m.len() != 2 {
+            continue;
+        }
+        let (Ok(hour), Ok(minute)) = (h.parse::<u32>(), m.parse::<u32>()) else { continue };
+        if !(1..=12).contains(&hour) || minute > 59 {
+            continue;
+        }
+        let money = i > 0 && s.tokens[i - 1].norm == "$";
+        let (pm, last) = meridiem_after(s, i + 1);
+        let cued = CUES.contains(&s.word(i.wrapping_sub(1)));
+        if money || UNITS_AFTER.contains(&s.word(i + 1)) || s.word(i + 1) == "cents" || !(cued || pm.is_some()) {
+            continue;
+        }
+        s.push(Value::Time { clock: make_clock(hour, minute, pm) }, i, last.max(i));
     }
 }
 

@@ -25,12 +25,20 @@ fn preferred(def: &FieldDef, speaker: Speaker) -> bool {
     }
 }
 
-/// Whether the cue at words `first..=last` of `turn` is negated in its sentence.
+/// Words that start a new clause: a negation before them does not reach past them ("you
+/// won't be responsible for it, and a temporary credit will appear").
+const CLAUSE_STARTS: &[&str] = &["and", "but", "so", "because", "while", "although", "though", "then"];
+
+/// Whether the cue at words `first..=last` of `turn` is negated in its clause.
 fn negated(turn: &Turn, first: usize, last: usize) -> bool {
     let w = &turn.words;
     let sentence = w.sentence.get(first).copied().unwrap_or(0);
     let range = w.sentence_words(sentence);
-    let before = first.saturating_sub(6).max(range.start)..first;
+    let mut clause_start = first.saturating_sub(6).max(range.start);
+    if let Some(k) = (clause_start..first).rev().find(|&k| CLAUSE_STARTS.contains(&w.words[k].as_str())) {
+        clause_start = k + 1;
+    }
+    let before = clause_start..first;
     let after = (last + 1)..(last + 3).min(range.end);
     before.chain(after).any(|i| NEGATORS.contains(&w.words[i].as_str()) || w.words[i].ends_with("n't"))
 }
@@ -47,13 +55,35 @@ pub fn boolean(ctx: &CallContext, def: &FieldDef, cues: &Cues) -> Option<Json> {
             for (first, last, _) in spans {
                 let sentence = turn.words.sentence.get(first).copied().unwrap_or(0);
                 if turn.words.is_question(sentence) {
-                    continue;
+                    // "Can you also set up autopay?" – "I can." settles it; no answer, no value.
+                    match answer_to(ctx, turn) {
+                        Some(yes) if !negated(turn, first, last) => return Some(json!(yes)),
+                        _ => continue,
+                    }
                 }
                 return Some(json!(!negated(turn, first, last)));
             }
         }
     }
     def.absent.clone()
+}
+
+/// Openings of a reply that say yes or no to the question just before.
+const YES: &[&str] = &["yes", "yeah", "yep", "sure", "absolutely", "certainly", "definitely", "of course", "i can", "i will", "i'll do", "done", "okay", "ok", "no problem"];
+const NO: &[&str] = &["no", "nope", "sorry", "unfortunately", "i can't", "i cannot", "i'm afraid", "we can't", "not"];
+
+/// Whether the other side's next turn opens with a yes (Some(true)) or a no (Some(false)).
+fn answer_to(ctx: &CallContext, question: &Turn) -> Option<bool> {
+    let reply = ctx.turns.get(question.index + 1).filter(|t| t.speaker != question.speaker)?;
+    let opening = reply.words.words.iter().take(3).map(String::as_str).collect::<Vec<_>>().join(" ");
+    let starts = |list: &[&str]| list.iter().any(|p| opening == *p || opening.starts_with(&format!("{p} ")));
+    if starts(NO) {
+        Some(false)
+    } else if starts(YES) {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 struct Hit {

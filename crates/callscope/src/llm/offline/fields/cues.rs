@@ -104,7 +104,12 @@ pub fn score(ctx: &CallContext, cues: &Cues, place: Place<'_>, competitors: &[(u
         if back == 2 && ((prev.speaker != turn.speaker && !unlabelled) || ctx.turns.get(turn.index - 1).is_some_and(|t| t.words.words.len() > 8)) {
             continue;
         }
-        let asked = cues.spans(prev).iter().map(|s| s.2).fold(0.0_f32, f32::max);
+        // "Why am I paying a deductible?" asks for a reason, not for the amount.
+        let asks_why = |word: usize| {
+            let range = prev.words.sentence_words(sentence_of(prev, word));
+            prev.words.words[range].iter().take(3).any(|w| w == "why")
+        };
+        let asked = cues.spans(prev).iter().filter(|s| !asks_why(s.0)).map(|s| s.2).fold(0.0_f32, f32::max);
         if asked > 0.0 {
             let first_sentence = sentence_of(turn, place.first) == 0;
             let first_value = !competitors.iter().any(|&(_, b)| b < place.first);

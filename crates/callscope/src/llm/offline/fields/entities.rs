@@ -144,6 +144,12 @@ pub fn product(ctx: &CallContext, def: &FieldDef, cues: &Cues) -> Option<Json> {
         for head in &heads {
             for start in turn.words.find(head) {
                 let end = start + head.parts.len() - 1;
+                // A product is a noun: "phones" is one, "phoned" is a verb.
+                let said = &turn.words.words[end];
+                let base = head.parts.last().map_or("", String::as_str);
+                if said != base && (said.ends_with("ed") || said.ends_with("ing")) {
+                    continue;
+                }
                 let (Some(&first_tok), Some(&last_tok)) = (turn.words.token.get(start), turn.words.token.get(end)) else { continue };
                 let mut k = first_tok;
                 while k > 0 && first_tok - k < 3 {

@@ -126,7 +126,9 @@ pub fn dosage(ctx: &CallContext) -> Option<Json> {
             };
             let Some(amount) = i.checked_sub(1).and_then(|p| number_at(turn, p)) else { continue };
             let sentence = turn.words.sentence.get(i).copied().unwrap_or(0);
-            let rest: Vec<&str> = turn.words.sentence_words(sentence).filter(|&k| k > i).map(|k| w[k].as_str()).collect();
+            // The frequency may come in the next sentence ("10 milligrams. Once a day, …").
+            let next = turn.words.sentence_words(sentence + 1).take(5);
+            let rest: Vec<&str> = turn.words.sentence_words(sentence).filter(|&k| k > i).chain(next).map(|k| w[k].as_str()).collect();
             let freq = frequency(&rest.join(" "));
             let text = format!("{} {unit}{}", format_number(amount), freq.map(|f| format!(" {f}")).unwrap_or_default());
             return Some(json!(text));

@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "count_calls",
     "search_calls",
     "list_domains",
+    "export_calls",
     "get_call",
     "correct_field",
     "delete_call",
@@ -17,6 +18,9 @@ const COMMANDS: &[&str] = &[
     "export_call",
     "get_settings",
     "save_settings",
+    "remove_key",
+    "choose_data_dir",
+    "reset_data_dir",
 ];
 
 fn main() {

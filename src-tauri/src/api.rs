@@ -21,6 +21,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             library::count_calls,
             library::search_calls,
             library::list_domains,
+            library::export_calls,
             call::get_call,
             call::correct_field,
             call::delete_call,
@@ -29,6 +30,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             call::export_call,
             settings::get_settings,
             settings::save_settings,
+            settings::remove_key,
+            settings::choose_data_dir,
+            settings::reset_data_dir,
         ])
         .events(collect_events![JobUpdate])
         // Ids, durations and token counts stay far below 2^53.

@@ -39,5 +39,7 @@ from_error!(
     callscope::store::StoreError,
     callscope::models::ModelError,
     callscope::pipeline::PipelineError,
-    callscope::audio::DecodeError
+    callscope::audio::DecodeError,
+    callscope::export::ExportError,
+    callscope::secrets::SecretError
 );

@@ -18,6 +18,8 @@ use tauri::webview::PageLoadEvent;
 use tauri::Manager;
 use tauri_specta::Event;
 
+use callscope::secrets::Keyring;
+
 use crate::library::Library;
 use crate::paths::AppPaths;
 use crate::queue::AnalysisQueue;
@@ -59,6 +61,8 @@ pub fn run() -> Result<(), String> {
             app.manage(AnalysisQueue::start(paths.library.clone(), Arc::clone(&settings), sink));
             app.manage(Library::new(paths.library.clone()));
             app.manage(Arc::clone(&settings));
+            // API keys: the OS keyring, contacted only when the settings screen asks.
+            app.manage(Keyring::os());
             app.manage(paths.clone());
             Ok(())
         })

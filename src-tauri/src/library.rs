@@ -20,6 +20,11 @@ impl Library {
         Library { path, store: Mutex::new(None) }
     }
 
+    /// The library file.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
     /// Run `f` on the open library, opening it first if needed (a failed open is retried on
     /// the next call, so fixing permissions does not need a restart).
     pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CommandError>) -> Result<T, CommandError> {

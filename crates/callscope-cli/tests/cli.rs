@@ -102,6 +102,21 @@ fn analyze_stores_the_call_and_search_finds_it_by_a_transcript_word() {
 
     let listed = callscope(data.path(), &["calls", "list", "--domain", "retail"]);
     assert!(text(&listed.stdout).contains("retail / order_status"), "{}", text(&listed.stdout));
+
+    // Export: CSV to a file (a header and the call), JSON to standard output, filters applied.
+    let csv_path = data.path().join("calls.csv");
+    let exported = callscope(data.path(), &["calls", "export", "--format", "csv", "--out", csv_path.to_str().unwrap()]);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    assert!(text(&exported.stderr).contains("Exported 1 call(s)"), "{}", text(&exported.stderr));
+    let csv = std::fs::read_to_string(&csv_path).expect("the CSV file");
+    assert!(csv.starts_with("id,created_at,file_name,duration_ms,domain,category,"), "{csv}");
+    assert!(csv.contains(&format!("\r\n{id},")) && csv.contains("call_12.wav,") && csv.contains(",retail,order_status,"), "{csv}");
+    let json = callscope(data.path(), &["calls", "export", "--domain", "retail"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("a JSON array");
+    assert_eq!(json.as_array().map(Vec::len), Some(1));
+    assert_eq!(json[0]["call_id"], a["call_id"]);
+    let none = callscope(data.path(), &["calls", "export", "--domain", "travel"]);
+    assert_eq!(text(&none.stdout), "[]\n");
 }
 
 #[test]

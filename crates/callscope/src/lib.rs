@@ -4,9 +4,11 @@
 
 pub mod analysis;
 pub mod audio;
+pub mod export;
 pub mod llm;
 pub mod models;
 pub mod pipeline;
 pub mod progress;
+pub mod secrets;
 pub mod store;
 pub mod stt;

@@ -9,9 +9,9 @@ use tauri::{AppHandle, Manager, State};
 
 use callscope::analysis::CallAnalysis;
 use callscope::audio::{decode_file, waveform, DecodeOptions, Waveform};
+use callscope::export::{export_call_to_file, CallExportFormat, PersonalData};
 use callscope::progress::{ignore_progress, CancelToken};
 use callscope::store::{Store, StoreError};
-use callscope::stt::{to_srt, to_vtt, Transcript};
 
 use crate::error::CommandError;
 use crate::library::Library;
@@ -89,28 +89,43 @@ pub async fn call_waveform(id: i64, buckets: u32, library: State<'_, Library>) -
 pub enum ExportFormat {
     /// The whole analysis, in the API's result shape.
     Json,
+    /// A header and one row, as in a library export.
+    Csv,
     /// Subtitles with speaker labels.
     Srt,
     /// Web subtitles with speaker labels.
     Vtt,
 }
 
-/// Write the call to `path` in `format`.
+/// Write the call to `path` in `format`, with personal data redacted when `redact` is set.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_call(id: i64, format: ExportFormat, path: String, library: State<'_, Library>) -> Result<(), CommandError> {
+pub async fn export_call(id: i64, format: ExportFormat, redact: bool, path: String, library: State<'_, Library>) -> Result<(), CommandError> {
     let call = library.with(|store| stored_call(store, id))?;
-    let text = match format {
-        ExportFormat::Json => serde_json::to_string_pretty(&call)
-            .map_err(|e| CommandError::new(format!("call {id} could not be encoded: {e}")))?,
-        ExportFormat::Srt => to_srt(&transcript(&call)),
-        ExportFormat::Vtt => to_vtt(&transcript(&call)),
-    };
     let path = PathBuf::from(path);
-    std::fs::write(&path, text)
-        .map_err(|e| CommandError::new(format!("could not write {}: {e}", path.display())))?;
-    tracing::info!(call = id, path = %path.display(), ?format, "call exported");
+    export_call_to_file(&call, format.into(), personal_data(redact), &path)?;
+    tracing::info!(call = id, path = %path.display(), ?format, redact, "call exported");
     Ok(())
+}
+
+/// The engine's choice for the UI's "redact personal data" box.
+pub fn personal_data(redact: bool) -> PersonalData {
+    if redact {
+        PersonalData::Redact
+    } else {
+        PersonalData::AsStored
+    }
+}
+
+impl From<ExportFormat> for CallExportFormat {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Json => CallExportFormat::Json,
+            ExportFormat::Csv => CallExportFormat::Csv,
+            ExportFormat::Srt => CallExportFormat::Srt,
+            ExportFormat::Vtt => CallExportFormat::Vtt,
+        }
+    }
 }
 
 fn stored_call(store: &Store, id: i64) -> Result<CallAnalysis, CommandError> {
@@ -122,8 +137,4 @@ fn call_view(store: &Store, id: i64) -> Result<CallView, CommandError> {
     let corrections = store.corrections(id)?;
     let audio_available = store.audio_path(id)?.is_some_and(|p| p.is_file());
     Ok(CallView::new(call, corrections, audio_available))
-}
-
-fn transcript(call: &CallAnalysis) -> Transcript {
-    Transcript { segments: call.transcription.segments.clone(), duration_ms: call.duration_ms }
 }

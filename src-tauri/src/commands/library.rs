@@ -1,11 +1,15 @@
 //! Listing, counting and searching the call library.
 
-use serde::Serialize;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
-use callscope::store::Paging;
+use callscope::export::{export_calls_to_file, ExportFormat};
+use callscope::store::{Paging, Store};
 
+use crate::commands::call::personal_data;
 use crate::error::CommandError;
 use crate::library::Library;
 use crate::views::labels::SortOrder;
@@ -67,4 +71,44 @@ pub async fn list_domains(library: State<'_, Library>) -> Result<Vec<DomainOptio
             .map(|e| DomainOption { domain: e.domain, category: e.category, description: e.description })
             .collect())
     })
+}
+
+/// The file formats the whole library (or a filtered part) can be exported to.
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum LibraryExportFormat {
+    /// An array of full analyses, transcripts included.
+    Json,
+    /// One row per call for spreadsheets, fields as JSON and the transcript as text.
+    Csv,
+}
+
+/// Write every call matching `filter` (oldest first) to `path`, with personal data redacted when
+/// `redact` is set; returns how many calls were written.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_calls(
+    filter: LibraryFilter,
+    format: LibraryExportFormat,
+    redact: bool,
+    path: String,
+    library: State<'_, Library>,
+) -> Result<u64, CommandError> {
+    let filter = filter.to_engine()?;
+    let library_path = library.path().to_path_buf();
+    let path = PathBuf::from(path);
+    let format = match format {
+        LibraryExportFormat::Json => ExportFormat::Json,
+        LibraryExportFormat::Csv => ExportFormat::Csv,
+    };
+    // Its own connection on a blocking thread: a large export does not hold up the screens'
+    // reads through the shared one.
+    tauri::async_runtime::spawn_blocking(move || -> Result<u64, CommandError> {
+        let store = Store::open(&library_path)?;
+        let count = export_calls_to_file(&store, &filter, format, personal_data(redact), &path)?;
+        tracing::info!(count, path = %path.display(), ?format, redact, "calls exported");
+        Ok(count)
+    })
+    .await
+    .map_err(|e| CommandError::new(format!("the export stopped unexpectedly: {e}")))?
 }

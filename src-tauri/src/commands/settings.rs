@@ -1,15 +1,24 @@
-//! Reading and saving the user's settings.
+//! Reading and saving the user's settings, their API keys (OS keyring) and the data folder.
 
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tauri::State;
 
 use callscope::models::{ModelFormat, ModelStore, VAD_NAME};
+use callscope::secrets::{supabase_key_warning, Keyring, SecretKind, SecretStatus};
+use callscope::store::DataDirChoice;
 
 use crate::error::CommandError;
 use crate::paths::AppPaths;
 use crate::settings::SettingsStore;
-use crate::views::settings::{ModelChoice, Settings, SettingsView};
+use crate::views::settings::{ModelChoice, NewSecret, SecretName, SecretView, Settings, SettingsView};
+
+/// How long the settings screen waits for the keyring to say which keys are stored.
+const STATUS_WAIT: Duration = Duration::from_secs(5);
+/// How long a save waits for the keyring (it may ask the user to unlock it first).
+const SAVE_WAIT: Duration = Duration::from_secs(120);
 
 /// The settings and the choices the settings screen offers.
 #[tauri::command]
@@ -17,23 +26,70 @@ use crate::views::settings::{ModelChoice, Settings, SettingsView};
 pub async fn get_settings(
     store: State<'_, Arc<SettingsStore>>,
     paths: State<'_, AppPaths>,
+    keyring: State<'_, Keyring>,
 ) -> Result<SettingsView, CommandError> {
-    settings_view(store.get(), &paths)
+    settings_view(store.get(), &paths, &keyring).await
 }
 
-/// Save new settings; they apply to the next analysis.
+/// Save new settings and store the keys typed (in the OS keyring, never in the settings file);
+/// they apply to the next analysis.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_settings(
     settings: Settings,
+    keys: Vec<NewSecret>,
     store: State<'_, Arc<SettingsStore>>,
     paths: State<'_, AppPaths>,
+    keyring: State<'_, Keyring>,
 ) -> Result<SettingsView, CommandError> {
-    store.save(settings)?;
-    settings_view(store.get(), &paths)
+    let settings_store = Arc::clone(&store);
+    with_keyring(&keyring, SAVE_WAIT, move |keyring| settings_store.save_with_keys(settings, &keys, keyring)).await?;
+    settings_view(store.get(), &paths, &keyring).await
 }
 
-fn settings_view(settings: Settings, paths: &AppPaths) -> Result<SettingsView, CommandError> {
+/// Remove a stored key from the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_key(
+    name: SecretName,
+    store: State<'_, Arc<SettingsStore>>,
+    paths: State<'_, AppPaths>,
+    keyring: State<'_, Keyring>,
+) -> Result<SettingsView, CommandError> {
+    with_keyring(&keyring, SAVE_WAIT, move |keyring| Ok(keyring.remove(name.into()).map(|_| ())?)).await?;
+    settings_view(store.get(), &paths, &keyring).await
+}
+
+/// Use `path` as the data folder from the next start (after checking it can be written), with
+/// a copy of the current settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_data_dir(
+    path: String,
+    store: State<'_, Arc<SettingsStore>>,
+    paths: State<'_, AppPaths>,
+    keyring: State<'_, Keyring>,
+) -> Result<SettingsView, CommandError> {
+    let dir = PathBuf::from(path.trim());
+    DataDirChoice::platform()?.set(&dir)?;
+    store.copy_into(&dir)?;
+    settings_view(store.get(), &paths, &keyring).await
+}
+
+/// Go back to the platform's data folder from the next start.
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_data_dir(
+    store: State<'_, Arc<SettingsStore>>,
+    paths: State<'_, AppPaths>,
+    keyring: State<'_, Keyring>,
+) -> Result<SettingsView, CommandError> {
+    DataDirChoice::platform()?.clear()?;
+    tracing::info!("data folder reset to the platform default for the next start");
+    settings_view(store.get(), &paths, &keyring).await
+}
+
+async fn settings_view(settings: Settings, paths: &AppPaths, keyring: &Keyring) -> Result<SettingsView, CommandError> {
     let store = ModelStore::open_default()?;
     let mut models: Vec<ModelChoice> = store
         .list()?
@@ -42,11 +98,57 @@ fn settings_view(settings: Settings, paths: &AppPaths) -> Result<SettingsView, C
         .map(|m| ModelChoice { name: m.name, installed: m.installed, size_bytes: m.size_bytes, description: m.description })
         .collect();
     models.sort_by_key(|m| !m.installed);
+    let next = DataDirChoice::platform().and_then(|choice| choice.resolve()).map(|l| l.dir).ok();
     Ok(SettingsView {
         settings,
         models,
+        secrets: secret_views(keyring).await,
         data_dir: paths.data_dir.display().to_string(),
+        data_dir_source: paths.origin.into(),
+        next_data_dir: next.filter(|dir| *dir != paths.data_dir).map(|dir| dir.display().to_string()),
         models_dir: store.dir().display().to_string(),
         log_dir: paths.logs.display().to_string(),
     })
+}
+
+/// Each key's state; when the keyring does not answer in time, each says so.
+async fn secret_views(keyring: &Keyring) -> Vec<SecretView> {
+    let read = with_keyring(keyring, STATUS_WAIT, |keyring| {
+        Ok(SecretKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let warning = match kind {
+                    SecretKind::SupabaseKey => keyring.get(kind).ok().flatten().and_then(|key| supabase_key_warning(&key)),
+                    _ => None,
+                };
+                SecretView::new(kind, keyring.status(kind), warning.map(|w| format!("Warning: {w}.")))
+            })
+            .collect())
+    })
+    .await;
+    read.unwrap_or_else(|e| {
+        SecretKind::ALL
+            .into_iter()
+            .map(|kind| SecretView::new(kind, SecretStatus::Unavailable { message: e.message.clone() }, None))
+            .collect()
+    })
+}
+
+/// Run `work` on the keyring off the async threads (it blocks on D-Bus and may wait for the
+/// user to unlock the keyring), giving up after `wait`.
+async fn with_keyring<T: Send + 'static>(
+    keyring: &Keyring,
+    wait: Duration,
+    work: impl FnOnce(&Keyring) -> Result<T, CommandError> + Send + 'static,
+) -> Result<T, CommandError> {
+    let keyring = keyring.clone();
+    let task = tauri::async_runtime::spawn_blocking(move || work(&keyring));
+    match tokio::time::timeout(wait, task).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(CommandError::new(format!("the system keyring could not be used: {e}"))),
+        Err(_) => Err(CommandError::new(format!(
+            "the system keyring did not answer within {} s; if it is asking to be unlocked, unlock it and try again",
+            wait.as_secs()
+        ))),
+    }
 }

@@ -60,4 +60,41 @@ describe("api", () => {
     stop();
     expect(got).toEqual([update]);
   });
+
+  it("exports calls with export_calls and resolves to the count", async () => {
+    let sent: unknown;
+    mockIPC((cmd, args) => {
+      expect(cmd).toBe("export_calls");
+      sent = args;
+      return 3;
+    });
+    await expect(api.exportCalls(noFilter, "csv", true, "/tmp/calls.csv")).resolves.toBe(3);
+    expect(sent).toEqual({ filter: noFilter, format: "csv", redact: true, path: "/tmp/calls.csv" });
+  });
+
+  it("saves settings with the typed keys as a separate argument (none by default)", async () => {
+    const sent: unknown[] = [];
+    mockIPC((_cmd, args) => {
+      sent.push(args);
+      return null;
+    });
+    const settings = { model: "base", provider: "offline" as const, keep_original_pii: false, swap_channels: false, openai_base_url: "", supabase_url: "" };
+    await api.saveSettings(settings);
+    await api.saveSettings(settings, [{ name: "gemini_api_key", value: "AIzaKey" }]);
+    expect(sent).toEqual([
+      { settings, keys: [] },
+      { settings, keys: [{ name: "gemini_api_key", value: "AIzaKey" }] },
+    ]);
+  });
+
+  it("asks the folder dialog for a directory when choosing a folder", async () => {
+    let options: unknown;
+    mockIPC((cmd, args) => {
+      expect(cmd).toBe("plugin:dialog|open");
+      options = (args as { options: unknown }).options;
+      return "/mnt/calls";
+    });
+    await expect(api.pickFolder("Choose the folder")).resolves.toBe("/mnt/calls");
+    expect(options).toMatchObject({ directory: true, multiple: false, title: "Choose the folder" });
+  });
 });

@@ -21,6 +21,11 @@ export const commands = {
 	searchCalls: (query: string, filter: LibraryFilter, limit: number) => typedError<SearchHitView[], CommandError>(__TAURI_INVOKE("search_calls", { query, filter, limit })),
 	/**  Every domain/category pair in the catalog. */
 	listDomains: () => typedError<DomainOption[], CommandError>(__TAURI_INVOKE("list_domains")),
+	/**
+	 *  Write every call matching `filter` (oldest first) to `path`, with personal data redacted when
+	 *  `redact` is set; returns how many calls were written.
+	 */
+	exportCalls: (filter: LibraryFilter, format: LibraryExportFormat, redact: boolean, path: string) => typedError<number, CommandError>(__TAURI_INVOKE("export_calls", { filter, format, redact, path })),
 	/**  The call with this id, with its corrections. */
 	getCall: (id: number) => typedError<CallView, CommandError>(__TAURI_INVOKE("get_call", { id })),
 	/**  Replace a field's value with the user's (`null` removes it); returns the updated call. */
@@ -37,12 +42,24 @@ export const commands = {
 	 *  when the recording is no longer where it was analysed.
 	 */
 	callWaveform: (id: number, buckets: number) => typedError<WaveformView | null, CommandError>(__TAURI_INVOKE("call_waveform", { id, buckets })),
-	/**  Write the call to `path` in `format`. */
-	exportCall: (id: number, format: ExportFormat, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_call", { id, format, path })),
+	/**  Write the call to `path` in `format`, with personal data redacted when `redact` is set. */
+	exportCall: (id: number, format: ExportFormat, redact: boolean, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_call", { id, format, redact, path })),
 	/**  The settings and the choices the settings screen offers. */
 	getSettings: () => typedError<SettingsView, CommandError>(__TAURI_INVOKE("get_settings")),
-	/**  Save new settings; they apply to the next analysis. */
-	saveSettings: (settings: Settings) => typedError<SettingsView, CommandError>(__TAURI_INVOKE("save_settings", { settings })),
+	/**
+	 *  Save new settings and store the keys typed (in the OS keyring, never in the settings file);
+	 *  they apply to the next analysis.
+	 */
+	saveSettings: (settings: Settings, keys: NewSecret[]) => typedError<SettingsView, CommandError>(__TAURI_INVOKE("save_settings", { settings, keys })),
+	/**  Remove a stored key from the OS keyring. */
+	removeKey: (name: SecretName) => typedError<SettingsView, CommandError>(__TAURI_INVOKE("remove_key", { name })),
+	/**
+	 *  Use `path` as the data folder from the next start (after checking it can be written), with
+	 *  a copy of the current settings.
+	 */
+	chooseDataDir: (path: string) => typedError<SettingsView, CommandError>(__TAURI_INVOKE("choose_data_dir", { path })),
+	/**  Go back to the platform's data folder from the next start. */
+	resetDataDir: () => typedError<SettingsView, CommandError>(__TAURI_INVOKE("reset_data_dir")),
 };
 
 /** Events */
@@ -115,6 +132,15 @@ export type CorrectionView = {
 	corrected_at: string,
 };
 
+/**  Why the data folder is the one in use (`callscope::store::DataDirOrigin`). */
+export type DataDirSource = 
+/**  `$CALLSCOPE_DATA` names it. */
+"environment" | 
+/**  Chosen in these settings. */
+"chosen" | 
+/**  The platform's data folder. */
+"default";
+
 /**  A domain/category pair the library knows, for the filters. */
 export type DomainOption = {
 	domain: string,
@@ -126,6 +152,8 @@ export type DomainOption = {
 export type ExportFormat = 
 /**  The whole analysis, in the API's result shape. */
 "json" | 
+/**  A header and one row, as in a library export. */
+"csv" | 
 /**  Subtitles with speaker labels. */
 "srt" | 
 /**  Web subtitles with speaker labels. */
@@ -154,6 +182,13 @@ export type JobUpdate = {
 	path: string,
 	state: JobState,
 };
+
+/**  The file formats the whole library (or a filtered part) can be exported to. */
+export type LibraryExportFormat = 
+/**  An array of full analyses, transcripts included. */
+"json" | 
+/**  One row per call for spreadsheets, fields as JSON and the transcript as text. */
+"csv";
 
 /**  Which calls to show; empty or absent criteria match every call. */
 export type LibraryFilter = {
@@ -194,6 +229,12 @@ export type ModelChoice = {
 	description: string,
 };
 
+/**  A key the user typed, to be stored in the keyring. Its `Debug` never shows the key. */
+export type NewSecret = {
+	name: SecretName,
+	value: string,
+};
+
 /**  Who analyses transcripts after transcription. */
 export type ProviderChoice = 
 /**  The built-in rule-based analyzer: nothing leaves the machine, no tokens spent. */
@@ -212,6 +253,27 @@ export type ResolutionLabel = "resolved" | "unresolved" | "escalated" | "follow_
 export type SearchHitView = {
 	call: CallRowView,
 	snippet: SnippetPartView[],
+};
+
+/**  A key kept in the OS keyring (`callscope::secrets::SecretKind`). */
+export type SecretName = "gemini_api_key" | "openai_api_key" | "supabase_key";
+
+/**  Whether a key is stored. */
+export type SecretState = "stored" | "missing" | 
+/**  The keyring could not be asked; `message` says why. */
+"unavailable";
+
+/**  A key as the settings screen shows it: never the key, at most its last four characters. */
+export type SecretView = {
+	name: SecretName,
+	label: string,
+	state: SecretState,
+	/**  `••••1234` when stored. */
+	masked: string | null,
+	/**  Why the keyring could not be asked, or a warning about the stored key. */
+	message: string | null,
+	/**  What will use it. */
+	used_by: string,
 };
 
 /**  One stretch of speech by one speaker. */
@@ -235,6 +297,13 @@ export type Settings = {
 	keep_original_pii?: boolean,
 	/**  The agent is on the right channel (the default is left). */
 	swap_channels?: boolean,
+	/**
+	 *  Base URL of an OpenAI-compatible API (`https://api.openai.com/v1`, Ollama's
+	 *  `http://localhost:11434/v1`); empty when not set.
+	 */
+	openai_base_url?: string,
+	/**  The Supabase project URL for team sync (`https://PROJECT.supabase.co`); empty when not set. */
+	supabase_url?: string,
 };
 
 /**  The settings screen's content: the settings and what they can be set to. */
@@ -242,7 +311,13 @@ export type SettingsView = {
 	settings: Settings,
 	/**  Speech models in the default (q8_0) format, installed ones first. */
 	models: ModelChoice[],
+	/**  The keys the app can keep, in the OS keyring. */
+	secrets: SecretView[],
+	/**  The data folder in use: library, settings and logs. */
 	data_dir: string,
+	data_dir_source: DataDirSource,
+	/**  The folder the next start will use, when it differs from `data_dir`. */
+	next_data_dir: string | null,
 	models_dir: string,
 	log_dir: string,
 };

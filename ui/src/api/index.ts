@@ -11,6 +11,9 @@ import type {
   DomainOption,
   ExportFormat,
   JobUpdate,
+  LibraryExportFormat,
+  NewSecret,
+  SecretName,
   Value,
   WaveformView,
   LibraryFilter,
@@ -52,13 +55,16 @@ export const api = {
   searchCalls: (query: string, filter: LibraryFilter, limit: number): Promise<SearchHitView[]> =>
     unwrap(commands.searchCalls(query, filter, limit)),
   listDomains: (): Promise<DomainOption[]> => unwrap(commands.listDomains()),
+  /** Write every call matching `filter` to `path`; resolves to how many were written. */
+  exportCalls: (filter: LibraryFilter, format: LibraryExportFormat, redact: boolean, path: string): Promise<number> =>
+    unwrap(commands.exportCalls(filter, format, redact, path)),
 
   getCall: (id: number): Promise<CallView> => unwrap(commands.getCall(id)),
   correctField: (id: number, field: string, value: Value): Promise<CallView> =>
     unwrap(commands.correctField(id, field, value)),
   deleteCall: (id: number): Promise<null> => unwrap(commands.deleteCall(id)),
-  exportCall: (id: number, format: ExportFormat, path: string): Promise<null> =>
-    unwrap(commands.exportCall(id, format, path)),
+  exportCall: (id: number, format: ExportFormat, redact: boolean, path: string): Promise<null> =>
+    unwrap(commands.exportCall(id, format, redact, path)),
 
   /**
    * A `blob:` URL the audio element can play (revoke it when done), or null when the recording
@@ -77,7 +83,13 @@ export const api = {
   callWaveform: (id: number, buckets: number): Promise<WaveformView | null> => unwrap(commands.callWaveform(id, buckets)),
 
   getSettings: (): Promise<SettingsView> => unwrap(commands.getSettings()),
-  saveSettings: (settings: Settings): Promise<SettingsView> => unwrap(commands.saveSettings(settings)),
+  /** Save the settings; `keys` typed by the user go to the OS keyring, never to a file. */
+  saveSettings: (settings: Settings, keys: NewSecret[] = []): Promise<SettingsView> =>
+    unwrap(commands.saveSettings(settings, keys)),
+  removeKey: (name: SecretName): Promise<SettingsView> => unwrap(commands.removeKey(name)),
+  /** Use another data folder from the next start. */
+  chooseDataDir: (path: string): Promise<SettingsView> => unwrap(commands.chooseDataDir(path)),
+  resetDataDir: (): Promise<SettingsView> => unwrap(commands.resetDataDir()),
 
   /** Every job's progress; returns a function that stops listening. */
   onJobUpdate: async (handler: (update: JobUpdate) => void): Promise<() => void> =>
@@ -110,8 +122,14 @@ export const api = {
   },
 
   /** Ask where to save an export; null when they cancel. */
-  pickExportPath: (suggestedName: string, format: ExportFormat): Promise<string | null> =>
-    save({ title: "Export call", defaultPath: suggestedName, filters: [{ name: format.toUpperCase(), extensions: [format] }] }),
+  pickExportPath: (suggestedName: string, format: ExportFormat | LibraryExportFormat, title = "Export call"): Promise<string | null> =>
+    save({ title, defaultPath: suggestedName, filters: [{ name: format.toUpperCase(), extensions: [format] }] }),
+
+  /** Ask for a folder; null when they cancel. */
+  pickFolder: async (title: string): Promise<string | null> => {
+    const chosen = await open({ directory: true, multiple: false, title });
+    return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+  },
 };
 
 export type Api = typeof api;

@@ -6,6 +6,7 @@ import { JobList } from "./JobList";
 import { Transcript, currentSegment } from "./Transcript";
 import { FieldsTable } from "./FieldsTable";
 import { overlaps } from "./TalkTimeline";
+import { LibraryExport } from "./LibraryExport";
 
 afterEach(() => {
   cleanup();
@@ -88,5 +89,55 @@ describe("FieldsTable", () => {
     expect(sent).toEqual([{ cmd: "correct_field", args: { id: 3, field: "order_number", value: "7741932" } }]);
     expect(screen.getByTestId("field-order_number")).toHaveTextContent("7741932");
     expect(screen.getByText("corrected")).toBeInTheDocument();
+  });
+});
+
+describe("LibraryExport", () => {
+  const filter = { domain: "retail", category: null, sentiment: null, resolution: null, agent: null, since: null, until: null };
+
+  it("exports the filtered calls redacted to the file chosen and says how many", async () => {
+    const sent: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      sent.push({ cmd, args });
+      if (cmd === "plugin:dialog|save") return "/home/ana/calls.csv";
+      if (cmd === "export_calls") return 12;
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<LibraryExport filter={filter} searching={false} />);
+    fireEvent.click(screen.getByRole("button", { name: "Export…" }));
+    expect(await screen.findByRole("status")).toHaveTextContent("Exported 12 calls to /home/ana/calls.csv");
+    const dialog = sent.find((s) => s.cmd === "plugin:dialog|save")?.args as { options: { defaultPath: string; title: string } };
+    expect(dialog.options.defaultPath).toBe("callscope-calls.csv");
+    expect(dialog.options.title).toBe("Export calls");
+    expect(sent.find((s) => s.cmd === "export_calls")?.args).toEqual({ filter, format: "csv", redact: true, path: "/home/ana/calls.csv" });
+  });
+
+  it("sends JSON unredacted when the user asks, and shows a failure with the file", async () => {
+    const sent: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "plugin:dialog|save") return "/media/ro/calls.json";
+      sent.push(args);
+      throw { message: "could not write the export to /media/ro/calls.json: Read-only file system (os error 30)" };
+    });
+    render(<LibraryExport filter={filter} searching={true} />);
+    expect(screen.getByText(/the search text is not applied/)).toBeInTheDocument();
+    fireEvent.change(screen.getByRole("combobox", { name: "Export format" }), { target: { value: "json" } });
+    fireEvent.click(screen.getByRole("checkbox", { name: "Redact personal data" }));
+    fireEvent.click(screen.getByRole("button", { name: "Export…" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Export to /media/ro/calls.json failed: could not write the export");
+    expect(sent).toEqual([{ filter, format: "json", redact: false, path: "/media/ro/calls.json" }]);
+  });
+
+  it("does nothing when the save dialog is cancelled", async () => {
+    const cmds: string[] = [];
+    mockIPC((cmd) => {
+      cmds.push(cmd);
+      return null;
+    });
+    render(<LibraryExport filter={filter} searching={false} />);
+    fireEvent.click(screen.getByRole("button", { name: "Export…" }));
+    await waitFor(() => expect(cmds).toEqual(["plugin:dialog|save"]));
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.getByRole("button", { name: "Export…" })).toBeEnabled();
   });
 });

@@ -10,7 +10,7 @@ import { MetricsPanel } from "../components/MetricsPanel";
 
 type Props = { id: number; back: () => void };
 
-const EXPORTS: ExportFormat[] = ["json", "srt", "vtt"];
+const EXPORTS: ExportFormat[] = ["json", "csv", "srt", "vtt"];
 
 /** Everything about one call: audio, transcript, fields, metrics, charts, summary. */
 export function CallScreen({ id, back }: Props) {
@@ -18,6 +18,7 @@ export function CallScreen({ id, back }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [positionMs, setPositionMs] = useState(0);
+  const [redact, setRedact] = useState(true);
   const player = useRef<PlayerHandle>(null);
 
   useEffect(() => {
@@ -31,7 +32,7 @@ export function CallScreen({ id, back }: Props) {
       const stem = call.file_name.replace(/\.[^.]+$/, "");
       const path = await api.pickExportPath(`${stem}.${format}`, format);
       if (path === null) return;
-      await api.exportCall(id, format, path);
+      await api.exportCall(id, format, redact, path);
       setNotice(`Exported ${call.file_name} to ${path}`);
     } catch (e) {
       setError(`${call.file_name}: export failed: ${messageOf(e)}`);
@@ -75,6 +76,10 @@ export function CallScreen({ id, back }: Props) {
           <span className={`chip sentiment-${call.general.sentiment}`}>{words(call.general.sentiment)} · {words(call.general.sentiment_trend)}</span>
           <span className="chip subtle">{words(call.general.resolution)}</span>
           <span className="spacer" />
+          <label className="check small">
+            <input type="checkbox" checked={redact} onChange={(e) => setRedact(e.target.checked)} />
+            Redact personal data
+          </label>
           {EXPORTS.map((f) => (
             <button key={f} type="button" onClick={() => void exportAs(f)}>
               Export {f.toUpperCase()}

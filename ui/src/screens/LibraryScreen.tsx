@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { api, type DomainOption, type LibraryFilter, type SearchHitView, type SortOrder } from "../api";
 import { CallList } from "../components/CallList";
 import { Filters } from "../components/Filters";
+import { LibraryExport } from "../components/LibraryExport";
 import { SearchResults } from "../components/SearchResults";
 
 type Props = { openCall: (id: number) => void };
@@ -54,6 +55,7 @@ export function LibraryScreen({ openCall }: Props) {
           onChange={(e) => setQuery(e.target.value)}
           data-testid="search"
         />
+        <LibraryExport filter={filter} searching={query.trim() !== ""} />
       </div>
       <Filters filter={filter} onChange={setFilter} sort={sort} onSort={setSort} domains={domains} sortable={hits === null} />
       {error && <p className="inline-error" role="alert">{error}</p>}

@@ -1,13 +1,16 @@
 import { useEffect, useState } from "react";
-import { api, type Settings, type SettingsView } from "../api";
+import { api, type NewSecret, type SecretName, type SecretView, type Settings, type SettingsView } from "../api";
 import { megabytes } from "../format";
+import { ApiKeys } from "../components/ApiKeys";
+import { DataFolder } from "../components/DataFolder";
 
-/** Model, analysis provider, privacy and where data lives. */
+/** Model, analysis provider, privacy, API keys and where data lives. */
 export function SettingsScreen() {
   const [view, setView] = useState<SettingsView | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);
+  const [typed, setTyped] = useState<Partial<Record<SecretName, string>>>({});
   const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
 
   useEffect(() => {
     api.getSettings().then(
@@ -15,20 +18,37 @@ export function SettingsScreen() {
         setView(v);
         setDraft(v.settings);
       },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError(messageOf(e)),
     );
   }, []);
 
   async function save() {
     if (!draft) return;
+    const keys: NewSecret[] = Object.entries(typed)
+      .filter(([, value]) => value !== undefined && value.trim() !== "")
+      .map(([name, value]) => ({ name: name as SecretName, value: value as string }));
     try {
-      const v = await api.saveSettings(draft);
+      const v = await api.saveSettings(draft, keys);
       setView(v);
       setDraft(v.settings);
-      setSaved(true);
+      setTyped({});
+      setSaved(keys.length > 0 ? "Saved; keys are in the system keyring. New analyses use these settings." : "Saved. New analyses use these settings.");
       setError(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setSaved(null);
+      setError(messageOf(e));
+    }
+  }
+
+  async function removeKey(key: SecretView) {
+    if (!window.confirm(`Remove the ${key.label} from the system keyring?`)) return;
+    try {
+      const v = await api.removeKey(key.name);
+      setView(v);
+      setSaved(`${key.label} removed.`);
+      setError(null);
+    } catch (e) {
+      setError(messageOf(e));
     }
   }
 
@@ -37,7 +57,7 @@ export function SettingsScreen() {
   }
   const change = (patch: Partial<Settings>) => {
     setDraft({ ...draft, ...patch });
-    setSaved(false);
+    setSaved(null);
   };
   const selected = view.models.find((m) => m.name === draft.model);
 
@@ -68,27 +88,53 @@ export function SettingsScreen() {
           <input type="checkbox" checked={draft.swap_channels} onChange={(e) => change({ swap_channels: e.target.checked })} />
           The agent is on the right channel
         </label>
+      </div>
 
+      <div className="panel form">
+        <h2>API keys and team sync</h2>
+        <p className="muted small">
+          Keys are kept in the system keyring only, never in Callscope&apos;s files or logs. They are used by the Gemini and
+          OpenAI-compatible providers and by team sync when those are enabled; none of them is built yet, so storing a key changes
+          nothing today.
+        </p>
+        <ApiKeys
+          secrets={view.secrets}
+          typed={typed}
+          onType={(name, value) => {
+            setTyped({ ...typed, [name]: value });
+            setSaved(null);
+          }}
+          onRemove={(key) => void removeKey(key)}
+          settings={draft}
+          onChange={change}
+        />
+      </div>
+
+      <div className="panel">
         <div className="row gap">
-          <button type="button" className="primary" onClick={() => void save()}>
+          <button type="button" className="primary" onClick={() => void save()} data-testid="save-settings">
             Save
           </button>
-          {saved && <span role="status" className="muted">Saved. New analyses use these settings.</span>}
+          {saved && <span role="status" className="muted">{saved}</span>}
         </div>
         {error && <p className="inline-error" role="alert">{error}</p>}
       </div>
+
       <div className="panel">
         <h2>Where things are</h2>
+        <DataFolder view={view} onView={setView} />
         <dl className="facts">
-          <dt>Library and settings</dt>
-          <dd><code>{view.data_dir}</code></dd>
           <dt>Speech models</dt>
           <dd><code>{view.models_dir}</code></dd>
           <dt>Logs</dt>
           <dd><code>{view.log_dir}</code></dd>
         </dl>
-        <p className="muted small">Set CALLSCOPE_DATA or CALLSCOPE_MODELS before starting Callscope to use other folders.</p>
+        <p className="muted small">Set CALLSCOPE_MODELS before starting Callscope to use another model folder.</p>
       </div>
     </section>
   );
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

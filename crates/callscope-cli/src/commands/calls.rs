@@ -1,6 +1,5 @@
 //! `callscope calls`: list, search, show, export and delete calls in the local library.
 
-mod export;
 mod show;
 mod table;
 
@@ -8,6 +7,7 @@ use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
+use callscope::export::{export_calls, export_calls_to_file, PersonalData};
 use callscope::store::{CallFilter, CallRow, CallSort, Date, Page, Paging, Store};
 
 pub(crate) use show::write_report;
@@ -55,7 +55,7 @@ pub enum CallsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Write calls to a file (as stored: personal data is already redacted).
+    /// Write calls to a file, oldest first, with personal data redacted.
     Export {
         /// File format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
@@ -63,6 +63,10 @@ pub enum CallsCommand {
         /// File to write; standard output when left out.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Write personal data as the library stores it instead of redacting the transcript,
+        /// summary, reason and follow-ups.
+        #[arg(long)]
+        unredacted: bool,
         #[command(flatten)]
         filter: FilterArgs,
     },
@@ -201,24 +205,24 @@ fn run_to(cmd: CallsCommand, store: &mut Store, out: &mut dyn Write) -> anyhow::
         CallsCommand::Export {
             format,
             out: path,
+            unredacted,
             filter,
         } => {
             let filter = filter.to_filter()?;
-            let count = match &path {
-                Some(path) => {
-                    let file = std::fs::File::create(path)
-                        .with_context(|| format!("creating {}", path.display()))?;
-                    let mut file = io::BufWriter::new(file);
-                    let count = export::write(&mut file, store, &filter, format)
-                        .with_context(|| format!("writing {}", path.display()))?;
-                    file.flush()
-                        .with_context(|| format!("writing {}", path.display()))?;
-                    count
-                }
-                None => export::write(&mut *out, store, &filter, format)?,
+            let personal = if unredacted {
+                PersonalData::AsStored
+            } else {
+                PersonalData::Redact
             };
-            if let Some(path) = path {
-                eprintln!("Exported {count} call(s) to {}.", path.display());
+            match &path {
+                Some(path) => {
+                    let count =
+                        export_calls_to_file(store, &filter, format.into(), personal, path)?;
+                    eprintln!("Exported {count} call(s) to {}.", path.display());
+                }
+                None => {
+                    export_calls(store, &filter, format.into(), personal, &mut *out)?;
+                }
             }
         }
         CallsCommand::Delete { id, yes } => {
@@ -258,6 +262,15 @@ impl FilterArgs {
             since: self.since,
             until: self.until,
         })
+    }
+}
+
+impl From<ExportFormat> for callscope::export::ExportFormat {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Json => callscope::export::ExportFormat::Json,
+            ExportFormat::Csv => callscope::export::ExportFormat::Csv,
+        }
     }
 }
 

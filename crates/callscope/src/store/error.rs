@@ -20,7 +20,7 @@ pub enum StoreError {
     Corrupt { path: PathBuf },
 
     /// The file is on a read-only medium or lacks write permission.
-    #[error("the call library {path} is read-only; check the file's permissions or choose another folder with CALLSCOPE_DATA")]
+    #[error("the call library {path} is read-only; check the file's permissions or choose another data folder (in the app's Settings, or with CALLSCOPE_DATA)")]
     ReadOnly { path: PathBuf },
 
     /// SQLite could not open or create the file.
@@ -30,6 +30,20 @@ pub enum StoreError {
     /// The folder for the library could not be created.
     #[error("could not create the folder {path} for the call library: {source}")]
     CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// A folder chosen for the data cannot be created or written to.
+    #[error("cannot use {path} as the data folder: {source}; choose another folder you may write to")]
+    NotWritable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// The file remembering the chosen data folder cannot be written.
+    #[error("could not save the data folder choice to {path}: {source}; check that you may write to that folder")]
+    DataDirChoice {
         path: PathBuf,
         source: std::io::Error,
     },

@@ -12,6 +12,7 @@ mod clock;
 mod codec;
 mod error;
 mod insert;
+mod location;
 mod outbox;
 mod query;
 mod read;
@@ -25,6 +26,9 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use clock::parse_date;
 pub use error::StoreError;
+pub use location::{
+    check_writable, data_location, platform_data_dir, DataDirChoice, DataDirOrigin, DataLocation,
+};
 pub use outbox::{OutboxEntity, OutboxEntry, OutboxOp};
 pub use query::{CallFilter, CallRow, CallSort, Page, Paging};
 pub use schema::SCHEMA_VERSION;
@@ -67,19 +71,15 @@ impl Store {
         Store::prepare(conn, path.to_path_buf())
     }
 
-    /// Open the library in the user's data folder (`$CALLSCOPE_DATA` when set).
+    /// Open the library in the user's data folder (`$CALLSCOPE_DATA` when set, else the folder
+    /// chosen in the app's settings, else the platform's).
     pub fn open_default() -> Result<Store, StoreError> {
         Store::open(&Store::default_path()?)
     }
 
-    /// Where `open_default` keeps the library.
+    /// Where `open_default` keeps the library: in `data_location()`'s folder.
     pub fn default_path() -> Result<PathBuf, StoreError> {
-        if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-            return Ok(PathBuf::from(dir).join(FILE_NAME));
-        }
-        directories::ProjectDirs::from("app", "Callscope", "Callscope")
-            .map(|dirs| dirs.data_dir().join(FILE_NAME))
-            .ok_or(StoreError::NoDataDir)
+        Ok(data_location()?.dir.join(FILE_NAME))
     }
 
     /// A private library in memory, gone when dropped (for tests and previews).

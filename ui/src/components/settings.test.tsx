@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { SecretView, Settings, SettingsView } from "../api";
+import { ApiKeys, keyState } from "./ApiKeys";
+import { DataFolder } from "./DataFolder";
+import { SettingsScreen } from "../screens/SettingsScreen";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+  vi.restoreAllMocks();
+});
+
+const settings: Settings = {
+  model: "tiny.en",
+  provider: "offline",
+  keep_original_pii: false,
+  swap_channels: false,
+  openai_base_url: "",
+  supabase_url: "",
+};
+
+const secrets: SecretView[] = [
+  { name: "gemini_api_key", label: "Gemini API key", state: "stored", masked: "••••1234", message: null, used_by: "Used by the Gemini provider when it is enabled (not built yet)." },
+  { name: "openai_api_key", label: "OpenAI-compatible API key", state: "missing", masked: null, message: null, used_by: "Used by the OpenAI-compatible provider." },
+  { name: "supabase_key", label: "Supabase key", state: "missing", masked: null, message: null, used_by: "Used by team sync when it is enabled (not built yet)." },
+];
+
+const view: SettingsView = {
+  settings,
+  models: [{ name: "tiny.en", installed: true, size_bytes: 42_000_000, description: "fastest" }],
+  secrets,
+  data_dir: "/home/ana/.local/share/callscope",
+  data_dir_source: "default",
+  next_data_dir: null,
+  models_dir: "/home/ana/.local/share/callscope/models",
+  log_dir: "/home/ana/.local/share/callscope/logs",
+};
+
+describe("ApiKeys", () => {
+  it("shows a stored key masked, offers to replace or remove it, and says what uses it", () => {
+    const onType = vi.fn();
+    const onRemove = vi.fn();
+    render(<ApiKeys secrets={secrets} typed={{}} onType={onType} onRemove={onRemove} settings={settings} onChange={() => undefined} />);
+    expect(screen.getByTestId("key-state-gemini_api_key")).toHaveTextContent("Stored in the system keyring ••••1234");
+    expect(screen.getByTestId("key-state-openai_api_key")).toHaveTextContent("Not stored");
+    const field = screen.getByLabelText("Gemini API key");
+    expect(field).toHaveAttribute("type", "password");
+    expect(field).toHaveAttribute("placeholder", "Paste a new key to replace it");
+    fireEvent.change(field, { target: { value: "AIzaNewKey" } });
+    expect(onType).toHaveBeenCalledWith("gemini_api_key", "AIzaNewKey");
+    fireEvent.click(screen.getByRole("button", { name: "Remove Gemini API key" }));
+    expect(onRemove).toHaveBeenCalledWith(secrets[0]);
+    expect(screen.queryByRole("button", { name: "Remove Supabase key" })).toBeNull();
+    expect(screen.getByText(/Used by team sync when it is enabled/)).toBeInTheDocument();
+  });
+
+  it("explains a keyring that cannot be reached instead of a key state", () => {
+    const message = "the system keyring is not available (no D-Bus session). On Linux, start GNOME Keyring";
+    expect(keyState({ ...secrets[2], state: "unavailable", message })).toBe(message);
+  });
+
+  it("edits the URLs next to the keys that go with them", () => {
+    const onChange = vi.fn();
+    render(<ApiKeys secrets={secrets} typed={{}} onType={() => undefined} onRemove={() => undefined} settings={settings} onChange={onChange} />);
+    fireEvent.change(screen.getByLabelText("Supabase URL"), { target: { value: "https://abc.supabase.co" } });
+    expect(onChange).toHaveBeenCalledWith({ supabase_url: "https://abc.supabase.co" });
+  });
+});
+
+describe("DataFolder", () => {
+  it("saves a chosen folder for the next start and says so", async () => {
+    const sent: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      sent.push({ cmd, args });
+      if (cmd === "plugin:dialog|open") return "/mnt/calls";
+      if (cmd === "choose_data_dir") return { ...view, next_data_dir: "/mnt/calls" };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    let current = view;
+    const { rerender } = render(<DataFolder view={current} onView={(v) => (current = v)} />);
+    expect(screen.getByTestId("data-dir")).toHaveTextContent("/home/ana/.local/share/callscope");
+    fireEvent.click(screen.getByRole("button", { name: "Choose another folder…" }));
+    await waitFor(() => expect(current.next_data_dir).toBe("/mnt/calls"));
+    rerender(<DataFolder view={current} onView={(v) => (current = v)} />);
+    expect(sent.find((s) => s.cmd === "choose_data_dir")?.args).toEqual({ path: "/mnt/calls" });
+    expect(screen.getByTestId("next-data-dir")).toHaveTextContent("From the next start: /mnt/calls. Restart Callscope to switch.");
+    expect(screen.getByRole("button", { name: "Use the default folder" })).toBeInTheDocument();
+  });
+
+  it("shows why a folder cannot be used, naming it", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "plugin:dialog|open") return "/media/cdrom";
+      throw { message: "cannot use /media/cdrom as the data folder: Read-only file system (os error 30); choose another folder you may write to" };
+    });
+    render(<DataFolder view={view} onView={() => undefined} />);
+    fireEvent.click(screen.getByRole("button", { name: "Choose another folder…" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("cannot use /media/cdrom as the data folder");
+  });
+
+  it("says when CALLSCOPE_DATA decides the folder", () => {
+    render(<DataFolder view={{ ...view, data_dir_source: "environment" }} onView={() => undefined} />);
+    expect(screen.getByText(/CALLSCOPE_DATA is set/)).toBeInTheDocument();
+  });
+});
+
+describe("SettingsScreen", () => {
+  it("sends typed keys apart from the settings and clears them once saved", async () => {
+    const saves: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return view;
+      if (cmd === "save_settings") {
+        saves.push(args);
+        return { ...view, secrets: [secrets[0], secrets[1], { ...secrets[2], state: "stored", masked: "••••5678" }] };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<SettingsScreen />);
+    fireEvent.change(await screen.findByLabelText("Supabase URL"), { target: { value: "https://abc.supabase.co" } });
+    fireEvent.change(screen.getByLabelText("Supabase key"), { target: { value: "sb_publishable_Secret5678" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(saves).toHaveLength(1));
+    expect(saves[0]).toEqual({
+      settings: { ...settings, supabase_url: "https://abc.supabase.co" },
+      keys: [{ name: "supabase_key", value: "sb_publishable_Secret5678" }],
+    });
+    expect(JSON.stringify((saves[0] as { settings: Settings }).settings)).not.toContain("Secret5678");
+    expect(await screen.findByText(/keys are in the system keyring/)).toBeInTheDocument();
+    expect(screen.getByLabelText("Supabase key")).toHaveValue("");
+    expect(screen.getByTestId("key-state-supabase_key")).toHaveTextContent("••••5678");
+  });
+
+  it("removes a key after confirmation", async () => {
+    const removed: unknown[] = [];
+    vi.spyOn(window, "confirm").mockReturnValue(true);
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return view;
+      if (cmd === "remove_key") {
+        removed.push(args);
+        return { ...view, secrets: [{ ...secrets[0], state: "missing", masked: null }, secrets[1], secrets[2]] };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<SettingsScreen />);
+    fireEvent.click(await screen.findByRole("button", { name: "Remove Gemini API key" }));
+    await waitFor(() => expect(screen.getByTestId("key-state-gemini_api_key")).toHaveTextContent("Not stored"));
+    expect(removed).toEqual([{ name: "gemini_api_key" }]);
+  });
+
+  it("shows a keyring error where the user pressed Save", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "get_settings") return view;
+      throw { message: "the system keyring is not available (org.freedesktop.DBus.Error.ServiceUnknown). On Linux, start GNOME Keyring" };
+    });
+    render(<SettingsScreen />);
+    fireEvent.change(await screen.findByLabelText("Gemini API key"), { target: { value: "AIzaKey" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("the system keyring is not available");
+  });
+});

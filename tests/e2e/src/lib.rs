@@ -2,7 +2,7 @@
 //! session, tauri-driver (which starts WebKitWebDriver, which starts the app) and a WebDriver
 //! client. Everything lives in a temporary home and data folder and is stopped on drop.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -38,6 +38,8 @@ pub struct Launch {
     pub model: String,
     /// Prepares the data folder (e.g. seeds a library) before the app starts.
     pub prepare: Option<Box<dyn Fn(&Path) -> Outcome<()>>>,
+    /// More environment for the app (and the WebDriver processes that start it).
+    pub extra_env: Vec<(&'static str, &'static str)>,
 }
 
 impl Desktop {
@@ -71,6 +73,7 @@ impl Desktop {
             BufReader::new(out).read_line(&mut address).map_err(|e| format!("reading the D-Bus address: {e}"))?;
         }
         desktop_processes.push(("dbus-daemon".to_string(), dbus));
+        desktop_processes.push(("gnome-keyring-daemon".to_string(), start_keyring(home.path(), address.trim())?));
 
         let port = free_port()?;
         let driver_port = free_port()?;
@@ -89,6 +92,7 @@ impl Desktop {
             ("CALLSCOPE_MODELS", launch.models.display().to_string()),
             ("CALLSCOPE_MODEL", launch.model.clone()),
         ];
+        let env: Vec<(&str, String)> = env.into_iter().chain(launch.extra_env.iter().map(|(k, v)| (*k, v.to_string()))).collect();
         let driver = Command::new(tauri_driver()?)
             .args(["--port", &port.to_string(), "--native-port", &driver_port.to_string()])
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
@@ -175,6 +179,35 @@ fn terminate(name: &str, child: &mut Child) {
     eprintln!("{name} did not stop on SIGTERM; killing it");
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// An unlocked login keyring (Secret Service) on the session bus at `address`, as a desktop
+/// session has: the app keeps API keys there.
+fn start_keyring(home: &Path, address: &str) -> Outcome<Child> {
+    let runtime = home.join("run");
+    std::fs::create_dir_all(&runtime).map_err(|e| format!("creating {}: {e}", runtime.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("securing {}: {e}", runtime.display()))?;
+    }
+    let mut keyring = Command::new("gnome-keyring-daemon")
+        .args(["--foreground", "--unlock", "--components=secrets"])
+        .env("DBUS_SESSION_BUS_ADDRESS", address)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("share"))
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("starting gnome-keyring-daemon (apt install gnome-keyring): {e}"))?;
+    // The login keyring's password; closing stdin tells the daemon it is complete.
+    if let Some(mut stdin) = keyring.stdin.take() {
+        stdin.write_all(b"callscope-e2e").map_err(|e| format!("unlocking the keyring: {e}"))?;
+    }
+    Ok(keyring)
 }
 
 /// tauri-driver from `$TAURI_DRIVER`, `~/.cargo/bin` or `PATH`.

@@ -1,6 +1,6 @@
 //! The desktop app end to end: analyse a rendered fixture call through the real UI, check the
-//! call detail, find the call again through search, and save a screenshot of every screen
-//! under `target/e2e-screens/`.
+//! call detail, find the call again through search, store an API key in the system keyring from
+//! Settings, and save a screenshot of every screen under `target/e2e-screens/`.
 //!
 //! Needs a built app (`make ui` then `cargo build -p callscope-desktop`), tauri-driver, Xvfb,
 //! dbus and WebKitWebDriver; `make e2e` prepares all of them. Ignored by a plain `cargo test`.
@@ -24,6 +24,10 @@ async fn a_dropped_call_is_analysed_shown_and_found_again() {
         models: std::env::var_os("CALLSCOPE_MODELS").map(PathBuf::from).unwrap_or_else(|| root.join(".cache/models")),
         model: "tiny.en".into(),
         prepare: None,
+        // Without a GPU the app switches WebKit to its shared-memory renderer (less memory), and
+        // WebKitWebDriver's screenshots then never return; this journey takes screenshots, so it
+        // keeps the DMA-BUF renderer. `make bench-desktop` runs with the app's own choice.
+        extra_env: vec![("WEBKIT_DISABLE_DMABUF_RENDERER", "0")],
     };
     let screens = root.join("target/e2e-screens");
     let _ = std::fs::remove_dir_all(&screens);
@@ -141,5 +145,50 @@ async fn journey(d: &Desktop, root: &std::path::Path, screens: &std::path::Path)
     d.click("[data-testid=nav-settings]").await?;
     d.find("#model", Duration::from_secs(10)).await?;
     d.screenshot(screens, "7-settings").await?;
+    keys_and_data_folder(d, screens).await
+}
+
+/// A key typed in Settings lands in the system keyring (shown masked, never in settings.json),
+/// and the data folder shown is the one in use.
+async fn keys_and_data_folder(d: &Desktop, screens: &std::path::Path) -> Outcome<()> {
+    const KEY: &str = "AIzaSyE2eTestKey0042";
+    let state = d.text("[data-testid=key-state-gemini_api_key]").await?;
+    if state != "Not stored" {
+        return Err(format!("a fresh keyring shows the Gemini key as {state:?}"));
+    }
+    let field = d.find("#key-gemini_api_key", Duration::from_secs(5)).await?;
+    field.send_keys(KEY).await.map_err(|e| format!("typing the key: {e}"))?;
+    d.click("[data-testid=save-settings]").await?;
+    let started = Instant::now();
+    loop {
+        let state = d.text("[data-testid=key-state-gemini_api_key]").await?;
+        if state.contains("••••0042") {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let error = d.text(".settings .inline-error").await.unwrap_or_default();
+            return Err(format!("the saved key shows as {state:?} ({error})"));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let data = d.home.path().join("data");
+    let settings = std::fs::read_to_string(data.join("settings.json")).map_err(|e| format!("reading settings.json: {e}"))?;
+    if settings.contains(KEY) || settings.contains("0042") {
+        return Err(format!("settings.json holds the key: {settings}"));
+    }
+    let shown = d.text("[data-testid=data-dir]").await?;
+    if shown != data.display().to_string() {
+        return Err(format!("the data folder shown is {shown:?}, expected {}", data.display()));
+    }
+    d.client
+        .execute("document.querySelector('.api-keys').scrollIntoView({block: 'start'});", vec![])
+        .await
+        .map_err(|e| format!("scrolling to the keys: {e}"))?;
+    d.screenshot(screens, "7b-settings-keys").await?;
+    d.client
+        .execute("document.querySelector('.data-folder').scrollIntoView({block: 'center'});", vec![])
+        .await
+        .map_err(|e| format!("scrolling to the data folder: {e}"))?;
+    d.screenshot(screens, "7c-settings-data-folder").await?;
     Ok(())
 }

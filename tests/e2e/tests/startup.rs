@@ -30,6 +30,7 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
             eprintln!("seeded {CALLS} calls in {:?}", started.elapsed());
             Ok(())
         })),
+        extra_env: Vec::new(),
     };
     let started = Instant::now();
     let desktop = Desktop::start(&launch).await.unwrap_or_else(|e| panic!("{e}"));

@@ -105,12 +105,28 @@ async fn journey(d: &Desktop, root: &std::path::Path, screens: &std::path::Path)
     }
     d.find(".waveform:not(.loading)", Duration::from_secs(20)).await?;
     d.screenshot(screens, "4-call-detail").await?;
+    // The recording plays: it loads (duration known) and its clock moves once started.
+    d.client
+        .execute("const a = document.querySelector('audio'); a.muted = true; a.play().catch(() => {});", vec![])
+        .await
+        .map_err(|e| format!("starting playback: {e}"))?;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     let audio = d
         .client
-        .execute("const a = document.querySelector('audio'); return a ? [a.error ? a.error.code : 0, a.src] : null;", vec![])
+        .execute("const a = document.querySelector('audio'); return [a.error ? a.error.code : 0, a.readyState, a.duration, a.currentTime];", vec![])
         .await
         .map_err(|e| format!("reading the audio element: {e}"))?;
-    eprintln!("audio element (error code, src): {audio}");
+    let state: Vec<f64> = audio.as_array().map(|v| v.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
+    match state.as_slice() {
+        [error, ready, duration, time] if *error == 0.0 && *ready >= 1.0 && *duration > 30.0 && *time > 0.2 => {
+            eprintln!("audio plays: {duration:.1} s long, at {time:.2} s after 1.5 s");
+        }
+        _ => return Err(format!("the recording does not play (error code, readyState, duration, currentTime): {audio}")),
+    }
+    d.client
+        .execute("document.querySelector('audio').pause();", vec![])
+        .await
+        .map_err(|e| format!("pausing playback: {e}"))?;
     d.client
         .execute("document.querySelector('.timeline').scrollIntoView({block: 'start'});", vec![])
         .await
@@ -145,7 +161,49 @@ async fn journey(d: &Desktop, root: &std::path::Path, screens: &std::path::Path)
     d.click("[data-testid=nav-settings]").await?;
     d.find("#model", Duration::from_secs(10)).await?;
     d.screenshot(screens, "7-settings").await?;
-    keys_and_data_folder(d, screens).await
+    keys_and_data_folder(d, screens).await?;
+    keyboard_only(d).await
+}
+
+/// Tab and Enter alone reach the library from the navigation and open a call from the list.
+async fn keyboard_only(d: &Desktop) -> Outcome<()> {
+    d.client.execute("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);", vec![]).await.map_err(|e| format!("blurring: {e}"))?;
+    tab_to(d, "nav-library", 15).await?;
+    press(d, '\u{E007}').await?;
+    d.find("[data-testid=call-row]", Duration::from_secs(10)).await?;
+    tab_to(d, "call-row", 40).await?;
+    press(d, '\u{E007}').await?;
+    let title = d.text("#call-title").await?;
+    if title != "call_12.wav" {
+        return Err(format!("Enter on the focused row opened {title:?}, expected call_12.wav"));
+    }
+    Ok(())
+}
+
+/// Press Tab until the focused element has `data-testid` = `testid`, at most `limit` times.
+async fn tab_to(d: &Desktop, testid: &str, limit: usize) -> Outcome<()> {
+    let mut path = Vec::new();
+    for _ in 0..limit {
+        press(d, '\u{E004}').await?;
+        let focused = d
+            .client
+            .execute("const e = document.activeElement; return e ? [e.getAttribute('data-testid'), e.tagName + (e.id ? '#' + e.id : '')] : null;", vec![])
+            .await
+            .map_err(|e| format!("reading the focus: {e}"))?;
+        if focused[0].as_str() == Some(testid) {
+            return Ok(());
+        }
+        path.push(focused[1].as_str().unwrap_or("-").to_string());
+    }
+    Err(format!("{limit} presses of Tab did not reach [data-testid={testid}]; focus went {}", path.join(" → ")))
+}
+
+/// Press and release one key as a keyboard would (WebDriver actions, not "send keys to an
+/// element", which types into inputs instead of moving the focus).
+async fn press(d: &Desktop, key: char) -> Outcome<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let actions = KeyActions::new("keyboard".into()).then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+    d.client.perform_actions(actions).await.map_err(|e| format!("pressing a key: {e}"))
 }
 
 /// A key typed in Settings lands in the system keyring (shown masked, never in settings.json),

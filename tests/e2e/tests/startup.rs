@@ -7,11 +7,16 @@ use std::time::{Duration, Instant};
 
 use callscope_e2e::{library, memory, workspace_root, Desktop, Launch};
 
-const CALLS: usize = 10_000;
+/// Calls in the library: 10,000 by default; `CALLSCOPE_BENCH_CALLS=100000` checks the list
+/// still opens fast at 100,000.
+fn calls() -> usize {
+    std::env::var("CALLSCOPE_BENCH_CALLS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark of the real desktop app; run with `make bench-desktop`"]
 async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
+    let calls = calls();
     let root = workspace_root();
     let fixtures = root.join("tests/fixtures/generated/calls");
     let binary = std::env::var_os("CALLSCOPE_DESKTOP_BIN")
@@ -25,9 +30,9 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
             let started = Instant::now();
             // The offline analyzer drives its own runtime, so it runs off this async test's threads.
             let library = data.join(callscope::store::FILE_NAME);
-            std::thread::scope(|s| s.spawn(|| library::seed(&library, &fixtures, CALLS)).join())
+            std::thread::scope(|s| s.spawn(|| library::seed(&library, &fixtures, calls)).join())
                 .map_err(|_| "seeding the library panicked".to_string())??;
-            eprintln!("seeded {CALLS} calls in {:?}", started.elapsed());
+            eprintln!("seeded {calls} calls in {:?}", started.elapsed());
             Ok(())
         })),
         extra_env: Vec::new(),
@@ -52,7 +57,7 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
     desktop.stop().await;
 
     let report = serde_json::json!({
-        "calls": CALLS,
+        "calls": calls,
         "list_shows": count,
         "cold_start_ms": startup_ms,
         "webdriver_session_to_window_ms": window_ms,

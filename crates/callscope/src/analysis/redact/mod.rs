@@ -8,6 +8,7 @@
 //! normalised value per placeholder; both stay in memory and are never stored or sent.
 
 mod detect;
+mod loose_address;
 
 use std::collections::BTreeMap;
 

@@ -9,6 +9,7 @@ mod address;
 mod correction;
 mod dates;
 mod email;
+mod groups;
 mod ident;
 mod mention;
 mod money;

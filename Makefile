@@ -8,6 +8,9 @@ export CARGO_TERM_COLOR ?= never
 TEST_ENV := CALLSCOPE_MODELS=$(CACHE)/models CALLSCOPE_WHEELS=$(WHEELS) CALLSCOPE_FIXTURES=$(CURDIR)/tests/fixtures/generated
 PIP := $(shell command -v pip || command -v pip3)
 CLI := target/release/callscope
+# Tests build and run the whole workspace at once: `-p` on one package resolves features for it
+# alone, and cargo then rebuilt ~140 crates (4-6 min in CI) for the e2e step.
+DEBUG_CLI := target/debug/callscope
 
 .PHONY: run test setup system wheels models fixtures build bench accuracy clean-cache ui bindings e2e tauri-driver bench-desktop
 
@@ -26,9 +29,9 @@ run: setup ui
 ## Every test: unit, integration (real audio, real models), CLI, UI (Vitest), desktop end to end.
 test: setup ui
 	$(TEST_ENV) cargo build --workspace --all-targets
-	$(TEST_ENV) cargo run -q -p callscope-cli -- models install tiny.en
-	$(TEST_ENV) cargo run -q -p callscope-cli -- models install base
-	$(TEST_ENV) cargo run -q -p callscope-cli -- models install silero-vad
+	$(TEST_ENV) $(DEBUG_CLI) models install tiny.en
+	$(TEST_ENV) $(DEBUG_CLI) models install base
+	$(TEST_ENV) $(DEBUG_CLI) models install silero-vad
 	$(TEST_ENV) cargo test --workspace --no-fail-fast
 	cd ui && npm test
 	$(MAKE) e2e
@@ -60,9 +63,9 @@ bench-desktop: setup ui tauri-driver
 ## The real desktop app under Xvfb, driven through the UI by tauri-driver + WebKitWebDriver;
 ## screenshots of every screen land in target/e2e-screens/.
 e2e: setup ui tauri-driver
-	cargo build -p callscope-desktop
-	$(TEST_ENV) cargo run -q -p callscope-cli -- models install tiny.en
-	$(TEST_ENV) cargo test -p callscope-e2e --test desktop -- --ignored --nocapture
+	$(TEST_ENV) cargo build --workspace --all-targets
+	$(TEST_ENV) $(DEBUG_CLI) models install tiny.en
+	$(TEST_ENV) cargo test --workspace --test desktop -- --ignored --nocapture
 
 setup: system wheels fixtures
 

@@ -134,3 +134,24 @@ fn a_misrecognised_outage_call_still_gives_its_times_counts_and_data() {
     assert!(!text.contains("3-0-2-7"), "account number still readable: {text}");
     assert!(text.contains("[DOB_") && text.contains("[ACCOUNT_"), "{text}");
 }
+
+/// A yes/no field asked for as a request is settled by the other side's answer.
+#[test]
+fn a_request_answered_yes_or_no_sets_a_yes_no_field() {
+    let call = |answer: &str| {
+        transcript(&[
+            ("a", "Thank you for calling Summit Mutual, payments line. Can I get your policy number?"),
+            ("c", "It's 620-551-884. I'd like to pay my car insurance premium, it's past due."),
+            ("a", "I'm processing the payment of $412.60 now. Your confirmation number is PMT50381."),
+            ("c", "Can you also set up autopay with this card?"),
+            ("a", answer),
+            ("c", "Thanks, bye."),
+        ])
+    };
+    let provider = OfflineProvider::with_reference_year(2025);
+    let prompt = builtin_prompt("insurance", "premium_payment").expect("built-in schema");
+    for (answer, expected) in [("No problem, that's done.", true), ("Sure, it's set up.", true), ("Sorry, I can't do that on this line.", false)] {
+        let a = provider.analyze_now(&call(answer), &prompt);
+        assert_eq!(a.fields.get("autopay_enrolled"), Some(&json!(expected)), "answer {answer:?}");
+    }
+}

@@ -69,20 +69,21 @@ pub fn boolean(ctx: &CallContext, def: &FieldDef, cues: &Cues) -> Option<Json> {
 }
 
 /// Openings of a reply that say yes or no to the question just before.
-const YES: &[&str] = &["yes", "yeah", "yep", "sure", "absolutely", "certainly", "definitely", "of course", "i can", "i will", "i'll do", "done", "okay", "ok", "no problem"];
+const YES: &[&str] = &["yes", "yeah", "yep", "sure", "absolutely", "certainly", "definitely", "of course", "i can", "i will", "i'll do", "done", "okay", "ok", "no problem", "no worries"];
 const NO: &[&str] = &["no", "nope", "sorry", "unfortunately", "i can't", "i cannot", "i'm afraid", "we can't", "not"];
 
 /// Whether the other side's next turn opens with a yes (Some(true)) or a no (Some(false)).
 fn answer_to(ctx: &CallContext, question: &Turn) -> Option<bool> {
     let reply = ctx.turns.get(question.index + 1).filter(|t| t.speaker != question.speaker)?;
     let opening = reply.words.words.iter().take(3).map(String::as_str).collect::<Vec<_>>().join(" ");
-    let starts = |list: &[&str]| list.iter().any(|p| opening == *p || opening.starts_with(&format!("{p} ")));
-    if starts(NO) {
-        Some(false)
-    } else if starts(YES) {
-        Some(true)
-    } else {
-        None
+    // The longest opening wins, so "no problem" is a yes although it starts with "no".
+    let longest = |list: &[&str]| list.iter().filter(|p| opening == **p || opening.starts_with(&format!("{p} "))).map(|p| p.len()).max();
+    let (yes, no) = (longest(YES), longest(NO));
+    match (yes, no) {
+        (Some(y), Some(n)) => Some(y > n),
+        (Some(_), None) => Some(true),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
     }
 }
 

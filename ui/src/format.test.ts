@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clock, fieldText, parseFieldValue, seconds, words } from "./format";
+import { clock, fieldText, parseFieldValue, seconds, when, words } from "./format";
 
 describe("format", () => {
   it("shows durations as m:ss and h:mm:ss", () => {
@@ -7,6 +7,12 @@ describe("format", () => {
     expect(clock(3_725_000)).toBe("1:02:05");
     expect(seconds(420)).toBe("0.4 s");
     expect(seconds(95_000)).toBe("1:35");
+  });
+
+  it("shows a timestamp as the user's local date and time, and a bad one as it came", () => {
+    const at = "2026-11-22T10:26:00Z";
+    expect(when(at)).toBe(new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }));
+    expect(when("yesterday")).toBe("yesterday");
   });
 
   it("turns labels into words", () => {

@@ -26,10 +26,14 @@ export function pct(value: number): string {
   return `${Math.round(value)} %`;
 }
 
+// One formatter for every row: `Date.toLocaleString` with options builds a new ICU formatter on
+// each call, which the library list would otherwise do for every row it renders.
+const localDateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
 /** A local date and time for an RFC 3339 timestamp. */
 export function when(rfc3339: string): string {
   const d = new Date(rfc3339);
-  return Number.isNaN(d.getTime()) ? rfc3339 : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return Number.isNaN(d.getTime()) ? rfc3339 : localDateTime.format(d);
 }
 
 /** Bytes as MB with one decimal. */

@@ -12,6 +12,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod library;
 pub mod memory;
+pub mod reference;
 
 /// A result whose error is a message for the test log.
 pub type Outcome<T> = Result<T, String>;
@@ -50,16 +51,8 @@ impl Desktop {
         }
         let home = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
         let mut desktop_processes = Vec::new();
-        let display = free_display()?;
-        let xvfb = Command::new("Xvfb")
-            .args([&format!(":{display}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("starting Xvfb (apt install xvfb): {e}"))?;
+        let (display, xvfb) = start_xvfb()?;
         desktop_processes.push(("Xvfb".to_string(), xvfb));
-        wait_for(Duration::from_secs(10), || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists())?;
 
         let mut dbus = Command::new("dbus-daemon")
             .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
@@ -179,6 +172,24 @@ fn terminate(name: &str, child: &mut Child) {
     eprintln!("{name} did not stop on SIGTERM; killing it");
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// A private X server at the app's window size (1280×800), and its display number once it
+/// accepts connections.
+fn start_xvfb() -> Outcome<(u32, Child)> {
+    let display = free_display()?;
+    let mut xvfb = Command::new("Xvfb")
+        .args([&format!(":{display}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("starting Xvfb (apt install xvfb): {e}"))?;
+    if let Err(e) = wait_for(Duration::from_secs(10), || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists()) {
+        terminate("Xvfb", &mut xvfb);
+        return Err(format!("Xvfb :{display} did not start: {e}"));
+    }
+    Ok((display, xvfb))
 }
 
 /// An unlocked login keyring (Secret Service) on the session bus at `address`, as a desktop

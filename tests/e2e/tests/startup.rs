@@ -1,11 +1,14 @@
 //! `make bench-desktop`: cold start and idle memory of the desktop app with 10,000 calls in its
 //! library (targets: window usable ≤ 1.5 s, idle memory ≤ 200 MB). A measurement, not a test:
 //! it prints the numbers and writes them to `target/bench-desktop.json`.
+//!
+//! Memory is read against a reference measured in the same run: `webkit-reference`, a bare
+//! WebKitGTK window with a static page, is what the platform costs before the app adds anything.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use callscope_e2e::{library, memory, workspace_root, Desktop, Launch};
+use callscope_e2e::{library, memory, reference, workspace_root, Desktop, Launch};
 
 /// Calls in the library: 10,000 by default; `CALLSCOPE_BENCH_CALLS=100000` checks the list
 /// still opens fast at 100,000.
@@ -56,6 +59,12 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
     let by_process: Vec<_> = processes.iter().map(|(pid, name, bytes)| serde_json::json!({ "pid": pid, "name": name, "pss_mb": bytes / 1_000_000 })).collect();
     desktop.stop().await;
 
+    // After the app has stopped, so the two do not split the pages of the libraries they share.
+    let floor = reference::webkit_floor(Path::new(env!("CARGO_BIN_EXE_webkit-reference")), Duration::from_secs(8))
+        .unwrap_or_else(|e| panic!("measuring the WebKitGTK reference: {e}"));
+    let floor_mb = floor.iter().map(|(_, _, bytes)| bytes).sum::<u64>() / 1_000_000;
+    let floor_by_process: Vec<_> = floor.iter().map(|(pid, name, bytes)| serde_json::json!({ "pid": pid, "name": name, "pss_mb": bytes / 1_000_000 })).collect();
+
     let report = serde_json::json!({
         "calls": calls,
         "list_shows": count,
@@ -64,6 +73,10 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
         "library_first_rows_ms": library_ms,
         "idle_memory_pss_mb": pss_mb,
         "idle_memory_by_process": by_process,
+        "webkit_reference_pss_mb": floor_mb,
+        "webkit_reference_by_process": floor_by_process,
+        "idle_memory_ratio_to_reference": (pss_mb as f64 / floor_mb.max(1) as f64 * 100.0).round() / 100.0,
+        "idle_memory_above_reference_mb": pss_mb.saturating_sub(floor_mb),
         "targets": { "cold_start_ms": 1500, "idle_memory_mb": 200 },
         "binary": binary,
     });

@@ -72,10 +72,14 @@ pub fn channel_segments(raw: &[RawSegment], splice: &Spliced, speaker: Speaker) 
     out
 }
 
-/// Whether a word ends a sentence ("birth?", "ready.").
+/// Titles written with a full stop that does not end the sentence ("Thanks, Mr. Park.").
+const TITLES: [&str; 7] = ["mr.", "mrs.", "ms.", "dr.", "prof.", "jr.", "sr."];
+
+/// Whether a word ends a sentence ("birth?", "ready.", but not "Mr.").
 fn ends_sentence(word: &Word) -> bool {
     let text = String::from_utf8_lossy(&word.bytes);
-    text.trim_end().ends_with(['.', '?', '!'])
+    let text = text.trim();
+    text.ends_with(['.', '?', '!']) && !TITLES.iter().any(|title| text.eq_ignore_ascii_case(title))
 }
 
 /// Move the late-placed end of a sentence back into the region it was said in.
@@ -143,6 +147,13 @@ mod tests {
         }];
         let segments = channel_segments(&raw, &two_regions(), Speaker::Agent);
         assert_eq!(texts(&segments), vec![("date of birth?", 500), ("Thank you.", 5_400)]);
+    }
+
+    #[test]
+    fn a_title_does_not_end_the_sentence_it_opens_a_name_in() {
+        let raw = [RawSegment { words: vec![word("Thanks,", 400), word("Mr.", 700), word("Park.", 1_500)] }];
+        let segments = channel_segments(&raw, &two_regions(), Speaker::Agent);
+        assert_eq!(texts(&segments), vec![("Thanks, Mr. Park.", 400)]);
     }
 
     #[test]

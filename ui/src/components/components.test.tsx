@@ -55,6 +55,17 @@ describe("Transcript", () => {
     expect(screen.getByText("It shipped with FedEx.").closest("li")).toHaveAttribute("aria-current", "true");
   });
 
+  it("names the speaker where the turn changes and keeps it for screen readers on lines that continue it", () => {
+    const turn: SegmentView[] = [
+      ...segments,
+      { start_ms: 23_000, end_ms: 25_000, speaker: "agent", text: "It arrives Thursday.", confidence: 0.9 },
+    ];
+    render(<Transcript segments={turn} positionMs={0} onSeek={() => undefined} />);
+    const who = screen.getAllByRole("listitem").map((li) => li.querySelector(".who"));
+    expect(who.map((w) => w?.textContent)).toEqual(["Agent", "Customer", "Agent", "Agent"]);
+    expect(who.map((w) => w?.firstElementChild?.className ?? "shown")).toEqual(["shown", "shown", "shown", "visually-hidden"]);
+  });
+
   it("finds the segment playing at a time", () => {
     expect(currentSegment(segments, 0)).toBe(0);
     expect(currentSegment(segments, 11_000)).toBe(1);

@@ -38,6 +38,19 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
     };
   }, [callId, available]);
 
+  // Release the media player when the recording goes away, not whenever the element happens to
+  // be garbage-collected: until then WebKit keeps its pipeline (threads and decoded audio), and a
+  // supervisor opening call after call piled them up by the dozen.
+  useEffect(() => {
+    const el = audio.current;
+    if (!src || !el) return;
+    return () => {
+      el.pause();
+      el.removeAttribute("src");
+      el.load();
+    };
+  }, [src]);
+
   function seek(ms: number) {
     onTime(ms);
     const el = audio.current;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
 import type { CallView, SegmentView } from "../api";
+import { AudioPlayer } from "./AudioPlayer";
 import { JobList } from "./JobList";
 import { Transcript, currentSegment } from "./Transcript";
 import { FieldsTable } from "./FieldsTable";
@@ -150,5 +151,33 @@ describe("LibraryExport", () => {
     await waitFor(() => expect(cmds).toEqual(["plugin:dialog|save"]));
     expect(screen.queryByRole("alert")).toBeNull();
     expect(screen.getByRole("button", { name: "Export…" })).toBeEnabled();
+  });
+});
+
+describe("AudioPlayer", () => {
+  it("lets go of the recording and its player when the call is closed", async () => {
+    mockIPC((cmd) => (cmd === "allow_call_audio" ? "/calls/a.wav" : null));
+    mockConvertFileSrc("linux");
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(new Blob(["RIFF"]))));
+    // jsdom has no object URLs.
+    const created = vi.fn(() => "blob:call-a");
+    const revoked = vi.fn();
+    Object.assign(URL, { createObjectURL: created, revokeObjectURL: revoked });
+    const load = vi.spyOn(HTMLMediaElement.prototype, "load").mockImplementation(() => undefined);
+    vi.spyOn(HTMLMediaElement.prototype, "pause").mockImplementation(() => undefined);
+    try {
+      const { unmount } = render(<AudioPlayer callId={1} fileName="a.wav" available durationMs={1000} positionMs={0} onTime={() => undefined} />);
+      const audio = await screen.findByLabelText("Recording of a.wav");
+      expect(audio).toHaveAttribute("src", "blob:call-a");
+      expect(created).toHaveBeenCalledTimes(1);
+      unmount();
+      expect(audio).not.toHaveAttribute("src");
+      expect(load).toHaveBeenCalled();
+      expect(revoked).toHaveBeenCalledWith("blob:call-a");
+    } finally {
+      vi.restoreAllMocks();
+      vi.unstubAllGlobals();
+      Object.assign(URL, { createObjectURL: undefined, revokeObjectURL: undefined });
+    }
   });
 });

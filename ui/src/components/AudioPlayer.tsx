@@ -38,19 +38,6 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
     };
   }, [callId, available]);
 
-  // Release the media player when the recording goes away, not whenever the element happens to
-  // be garbage-collected: until then WebKit keeps its pipeline (threads and decoded audio), and a
-  // supervisor opening call after call piled them up by the dozen.
-  useEffect(() => {
-    const el = audio.current;
-    if (!src || !el) return;
-    return () => {
-      el.pause();
-      el.removeAttribute("src");
-      el.load();
-    };
-  }, [src]);
-
   function seek(ms: number) {
     onTime(ms);
     const el = audio.current;
@@ -67,12 +54,17 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
   return (
     <div className="panel player">
       <Waveform callId={callId} durationMs={durationMs} positionMs={positionMs} onSeek={seek} />
+      {/* No preload: WebKit builds a GStreamer pipeline (threads, decoded audio) for every
+          element that loads, and keeps it until the element is garbage-collected, so browsing
+          30 calls grew the web process to 600 MB. Emptying the element on close frees it, but
+          tearing a pipeline down while it is still prerolling deadlocked the web process; with
+          no preload only the calls actually played get one. */}
       {src && (
         <audio
           ref={audio}
           src={src}
           controls
-          preload="metadata"
+          preload="none"
           aria-label={`Recording of ${fileName}`}
           onTimeUpdate={(e) => onTime(e.currentTarget.currentTime * 1000)}
           onError={(e) => {

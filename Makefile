@@ -55,7 +55,8 @@ tauri-driver:
 	@command -v tauri-driver >/dev/null || [ -x "$${CARGO_HOME:-$$HOME/.cargo}/bin/tauri-driver" ] || cargo install tauri-driver --version '^2' --locked
 
 ## Cold start and idle memory of the release desktop app with 10,000 calls in its library
-## (targets ≤ 1.5 s, ≤ 200 MB); prints the numbers and writes target/bench-desktop.json.
+## (targets ≤ 1.5 s, ≤ 200 MB), memory again after opening 20 calls with their recordings, and a
+## bare WebKitGTK window measured in the same run as the reference; writes target/bench-desktop.json.
 bench-desktop: setup ui tauri-driver
 	cargo build --release -p callscope-desktop
 	cargo test --release -p callscope-e2e --test startup -- --ignored --nocapture

@@ -99,6 +99,9 @@ impl Desktop {
 
         let mut caps = serde_json::Map::new();
         caps.insert("tauri:options".into(), serde_json::json!({ "application": launch.binary }));
+        // The UI is one page that never navigates and each step waits for the elements it needs,
+        // so a click does not also wait for loads in flight (a recording being fetched).
+        caps.insert("pageLoadStrategy".into(), serde_json::json!("none"));
         let client = ClientBuilder::rustls()
             .map_err(|e| format!("WebDriver client: {e}"))?
             .capabilities(caps)

@@ -13,8 +13,13 @@ use time::{Duration, OffsetDateTime};
 
 use crate::Outcome;
 
+/// The newest calls of a seeded library keep their recording (the fixture's `.wav`), so they
+/// can be opened with a player and a waveform.
+pub const WITH_RECORDINGS: usize = 20;
+
 /// Fill the library at `library` with `count` calls analysed from the fixture scripts in `fixtures`
-/// (files `*.truth.json`), dated over the past year.
+/// (files `*.truth.json`), dated over the past year; the newest `WITH_RECORDINGS` keep their
+/// recordings.
 pub fn seed(library: &Path, fixtures: &Path, count: usize) -> Outcome<()> {
     let mut store = Store::open(library).map_err(|e| e.to_string())?;
     let provider = OfflineProvider::new();
@@ -26,12 +31,14 @@ pub fn seed(library: &Path, fixtures: &Path, count: usize) -> Outcome<()> {
         .filter(|p| p.to_string_lossy().ends_with(".truth.json"))
         .collect();
     truths.sort();
+    let mut recordings = Vec::new();
     for truth in &truths {
         let transcript = read_truth(truth)?;
         let name = truth.file_name().map(|n| n.to_string_lossy().replace(".truth.json", ".wav")).unwrap_or_default();
         let request = AnalysisRequest { file_name: &name, transcript: &transcript, keep_original_pii: false };
         let call = analyze(&provider, &mut store, &request, &ignore_progress, &CancelToken::new()).map_err(|e| e.to_string())?;
         analysed.push(call);
+        recordings.push(truth.with_file_name(&name));
     }
     if analysed.is_empty() {
         return Err(format!("no *.truth.json in {}; run `make fixtures`", fixtures.display()));
@@ -48,7 +55,13 @@ pub fn seed(library: &Path, fixtures: &Path, count: usize) -> Outcome<()> {
             call
         })
         .collect();
-    for chunk in batch.chunks(1000) {
+    let (recorded, rest) = batch.split_at(WITH_RECORDINGS.min(batch.len()));
+    for (i, call) in recorded.iter().enumerate() {
+        let audio = &recordings[i % recordings.len()];
+        let audio = audio.is_file().then_some(audio.as_path());
+        store.insert_call(call, audio).map_err(|e| e.to_string())?;
+    }
+    for chunk in rest.chunks(1000) {
         store.insert_calls(chunk).map_err(|e| e.to_string())?;
     }
     Ok(())

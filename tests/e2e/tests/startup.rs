@@ -2,6 +2,9 @@
 //! library (targets: window usable ≤ 1.5 s, idle memory ≤ 200 MB). A measurement, not a test:
 //! it prints the numbers and writes them to `target/bench-desktop.json`.
 //!
+//! Then it opens 20 calls with their recordings, one after another, and measures memory again:
+//! it should settle, not grow with every call.
+//!
 //! Memory is read against a reference measured in the same run: `webkit-reference`, a bare
 //! WebKitGTK window with a static page, is what the platform costs before the app adds anything.
 
@@ -9,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use callscope_e2e::{library, memory, reference, workspace_root, Desktop, Launch};
+use fantoccini::Locator;
 
 /// Calls in the library: 10,000 by default; `CALLSCOPE_BENCH_CALLS=100000` checks the list
 /// still opens fast at 100,000.
@@ -57,6 +61,20 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
     let pss: u64 = processes.iter().map(|(_, _, bytes)| bytes).sum();
     let pss_mb = pss / 1_000_000;
     let by_process: Vec<_> = processes.iter().map(|(pid, name, bytes)| serde_json::json!({ "pid": pid, "name": name, "pss_mb": bytes / 1_000_000 })).collect();
+
+    // A supervisor's afternoon in small: open calls with their recordings one after another and
+    // come back to the list. Memory should settle, not grow with every call opened.
+    for n in 0..BROWSED_CALLS {
+        match tokio::time::timeout(Duration::from_secs(60), open_call_and_return(&desktop, n % 7)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => panic!("browsing call {n}: {e}"),
+            Err(_) => panic!("browsing call {n}: no answer from the window within a minute"),
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let browsed = memory::find_process(&binary).map(memory::tree_pss).unwrap_or_default();
+    let browsed_mb = browsed.iter().map(|(_, _, bytes)| bytes).sum::<u64>() / 1_000_000;
+    let browsed_by_process: Vec<_> = browsed.iter().map(|(pid, name, bytes)| serde_json::json!({ "pid": pid, "name": name, "pss_mb": bytes / 1_000_000 })).collect();
     desktop.stop().await;
 
     // After the app has stopped, so the two do not split the pages of the libraries they share.
@@ -73,6 +91,9 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
         "library_first_rows_ms": library_ms,
         "idle_memory_pss_mb": pss_mb,
         "idle_memory_by_process": by_process,
+        "after_browsing_calls": BROWSED_CALLS,
+        "after_browsing_pss_mb": browsed_mb,
+        "after_browsing_by_process": browsed_by_process,
         "webkit_reference_pss_mb": floor_mb,
         "webkit_reference_by_process": floor_by_process,
         "idle_memory_ratio_to_reference": (pss_mb as f64 / floor_mb.max(1) as f64 * 100.0).round() / 100.0,
@@ -84,6 +105,21 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
     let _ = std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap_or_default());
     eprintln!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     assert!(pss > 0, "the app's process was not found, so its memory could not be measured");
+}
+
+/// Calls opened, each with its recording loaded in the player, before memory is measured again.
+const BROWSED_CALLS: usize = 20;
+
+/// Open the `row`-th call of the list, wait for its transcript and recording, and go back.
+async fn open_call_and_return(desktop: &Desktop, row: usize) -> Result<(), String> {
+    let rows = desktop.client.find_all(Locator::Css("[data-testid=call-row]")).await.map_err(|e| format!("the call list: {e}"))?;
+    let target = rows.get(row).ok_or_else(|| format!("the list shows {} rows, not {}", rows.len(), row + 1))?;
+    target.click().await.map_err(|e| format!("opening row {row}: {e}"))?;
+    desktop.find("[data-testid=transcript]", Duration::from_secs(30)).await?;
+    desktop.find("audio[src^='blob:']", Duration::from_secs(30)).await?;
+    desktop.click("[data-testid=back-to-library]").await?;
+    desktop.find("[data-testid=call-row]", Duration::from_secs(30)).await?;
+    Ok(())
 }
 
 /// The app's own measure of its start: `startup_ms` on the "window loaded" log line.

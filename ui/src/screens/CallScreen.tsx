@@ -52,7 +52,7 @@ export function CallScreen({ id, back }: Props) {
   if (error && !call) {
     return (
       <section className="screen">
-        <button type="button" className="link" onClick={back}>← Library</button>
+        <button type="button" className="link" onClick={back} data-testid="back-to-library">← Library</button>
         <p className="inline-error" role="alert">{error}</p>
       </section>
     );
@@ -64,7 +64,7 @@ export function CallScreen({ id, back }: Props) {
   return (
     <section className="screen call" aria-labelledby="call-title">
       <div className="call-head">
-        <button type="button" className="link" onClick={back}>← Library</button>
+        <button type="button" className="link" onClick={back} data-testid="back-to-library">← Library</button>
         <h1 id="call-title">{call.file_name}</h1>
         <p className="muted">
           {when(call.created_at)} · {clock(call.duration_ms)} · analysed by {call.provider} ({call.model})

@@ -105,7 +105,9 @@ async fn journey(d: &Desktop, root: &std::path::Path, screens: &std::path::Path)
     }
     d.find(".waveform:not(.loading)", Duration::from_secs(20)).await?;
     d.screenshot(screens, "4-call-detail").await?;
-    // The recording plays: it loads (duration known) and its clock moves once started.
+    // The recording plays: it is read when asked for, loads (duration known) and its clock moves.
+    d.click("[data-testid=play-recording]").await?;
+    d.find("audio[src^='blob:']", Duration::from_secs(20)).await?;
     d.client
         .execute("const a = document.querySelector('audio'); a.muted = true; a.play().catch(() => {});", vec![])
         .await

@@ -14,20 +14,27 @@ type Props = {
   onTime: (ms: number) => void;
 };
 
-/** The call's recording, when it is still on disk: waveform and player; reports the position. */
+/** The call's recording, when it is still on disk: waveform and player; reports the position.
+ * The recording is read only when the user plays it (the button, a transcript time or the
+ * waveform): read on opening, every call browsed held its whole recording in the web process
+ * until JavaScript garbage was next collected. */
 export function AudioPlayer({ ref, callId, fileName, available, durationMs, positionMs, onTime }: Props) {
   const audio = useRef<HTMLAudioElement>(null);
+  const [wanted, setWanted] = useState(false);
   const [src, setSrc] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Where to start once the recording is loaded (ms), when play was asked for before.
+  const startAt = useRef<number | null>(null);
 
   useEffect(() => {
-    if (!available) return;
+    if (!available || !wanted) return;
     let url: string | null = null;
     let gone = false;
     api.callAudioUrl(callId).then(
       (u) => {
         url = u;
         if (gone && u) URL.revokeObjectURL(u);
+        else if (u === null) setError(`${fileName}: the recording is no longer where it was analysed, so it cannot be played.`);
         else setSrc(u);
       },
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
@@ -36,12 +43,25 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
       gone = true;
       if (url) URL.revokeObjectURL(url);
     };
-  }, [callId, available]);
+  }, [callId, available, wanted, fileName]);
+
+  useEffect(() => {
+    const el = audio.current;
+    if (!src || !el || startAt.current === null) return;
+    el.currentTime = startAt.current / 1000;
+    startAt.current = null;
+    void el.play().catch(() => undefined);
+  }, [src]);
 
   function seek(ms: number) {
     onTime(ms);
     const el = audio.current;
-    if (!el || error) return;
+    if (error) return;
+    if (!el) {
+      startAt.current = ms;
+      setWanted(true);
+      return;
+    }
     el.currentTime = ms / 1000;
     void el.play().catch(() => undefined);
   }
@@ -55,10 +75,14 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
     <div className="panel player">
       <Waveform callId={callId} durationMs={durationMs} positionMs={positionMs} onSeek={seek} />
       {/* No preload: WebKit builds a GStreamer pipeline (threads, decoded audio) for every
-          element that loads, and keeps it until the element is garbage-collected, so browsing
-          30 calls grew the web process to 600 MB. Emptying the element on close frees it, but
-          tearing a pipeline down while it is still prerolling deadlocked the web process; with
-          no preload only the calls actually played get one. */}
+          element that loads, and keeps it until the element is garbage-collected. Emptying the
+          element on close would free it, but tearing a pipeline down while it is still
+          prerolling deadlocked the web process. */}
+      {!src && !error && (
+        <button type="button" className="play-recording" data-testid="play-recording" disabled={wanted} onClick={() => seek(positionMs)}>
+          {wanted ? "Loading the recording…" : "▶ Play recording"}
+        </button>
+      )}
       {src && (
         <audio
           ref={audio}

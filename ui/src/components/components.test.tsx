@@ -155,23 +155,33 @@ describe("LibraryExport", () => {
 });
 
 describe("AudioPlayer", () => {
-  it("loads nothing into the player until it is played, and lets go of the recording when closed", async () => {
+  it("reads the recording only when it is played, and lets go of it when the call is closed", async () => {
     mockIPC((cmd) => (cmd === "allow_call_audio" ? "/calls/a.wav" : null));
     mockConvertFileSrc("linux");
-    vi.stubGlobal("fetch", vi.fn(async () => new Response(new Blob(["RIFF"]))));
-    // jsdom has no object URLs.
+    const fetched = vi.fn(async () => new Response(new Blob(["RIFF"])));
+    vi.stubGlobal("fetch", fetched);
+    // jsdom has no object URLs and no media playback.
     const created = vi.fn(() => "blob:call-a");
     const revoked = vi.fn();
     Object.assign(URL, { createObjectURL: created, revokeObjectURL: revoked });
+    const play = vi.spyOn(HTMLMediaElement.prototype, "play").mockResolvedValue(undefined);
     try {
       const { unmount } = render(<AudioPlayer callId={1} fileName="a.wav" available durationMs={1000} positionMs={0} onTime={() => undefined} />);
+      await waitFor(() => expect(screen.getByTestId("play-recording")).toBeInTheDocument());
+      expect(fetched).not.toHaveBeenCalled();
+      expect(screen.queryByLabelText("Recording of a.wav")).toBeNull();
+
+      fireEvent.click(screen.getByTestId("play-recording"));
       const audio = await screen.findByLabelText("Recording of a.wav");
       expect(audio).toHaveAttribute("src", "blob:call-a");
       expect(audio).toHaveAttribute("preload", "none");
-      expect(created).toHaveBeenCalledTimes(1);
+      expect(fetched).toHaveBeenCalledTimes(1);
+      await waitFor(() => expect(play).toHaveBeenCalled());
+
       unmount();
       expect(revoked).toHaveBeenCalledWith("blob:call-a");
     } finally {
+      vi.restoreAllMocks();
       vi.unstubAllGlobals();
       Object.assign(URL, { createObjectURL: undefined, revokeObjectURL: undefined });
     }

@@ -58,9 +58,7 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
 
     tokio::time::sleep(Duration::from_secs(5)).await;
     let processes = memory::find_process(&binary).map(memory::tree_pss).unwrap_or_default();
-    let pss: u64 = processes.iter().map(|(_, _, bytes)| bytes).sum();
-    let pss_mb = pss / 1_000_000;
-    let by_process: Vec<_> = processes.iter().map(|(pid, name, bytes)| serde_json::json!({ "pid": pid, "name": name, "pss_mb": bytes / 1_000_000 })).collect();
+    let pss_mb = total_mb(&processes);
 
     // A supervisor's afternoon in small: open calls one after another, play every third one, and
     // come back to the list. Memory should settle, not grow with every call opened.
@@ -73,15 +71,12 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
     }
     tokio::time::sleep(Duration::from_secs(5)).await;
     let browsed = memory::find_process(&binary).map(memory::tree_pss).unwrap_or_default();
-    let browsed_mb = browsed.iter().map(|(_, _, bytes)| bytes).sum::<u64>() / 1_000_000;
-    let browsed_by_process: Vec<_> = browsed.iter().map(|(pid, name, bytes)| serde_json::json!({ "pid": pid, "name": name, "pss_mb": bytes / 1_000_000 })).collect();
     desktop.stop().await;
 
     // After the app has stopped, so the two do not split the pages of the libraries they share.
     let floor = reference::webkit_floor(Path::new(env!("CARGO_BIN_EXE_webkit-reference")), Duration::from_secs(8))
         .unwrap_or_else(|e| panic!("measuring the WebKitGTK reference: {e}"));
-    let floor_mb = floor.iter().map(|(_, _, bytes)| bytes).sum::<u64>() / 1_000_000;
-    let floor_by_process: Vec<_> = floor.iter().map(|(pid, name, bytes)| serde_json::json!({ "pid": pid, "name": name, "pss_mb": bytes / 1_000_000 })).collect();
+    let floor_mb = total_mb(&floor);
 
     let report = serde_json::json!({
         "calls": calls,
@@ -90,12 +85,12 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
         "webdriver_session_to_window_ms": window_ms,
         "library_first_rows_ms": library_ms,
         "idle_memory_pss_mb": pss_mb,
-        "idle_memory_by_process": by_process,
+        "idle_memory_by_process": per_process(&processes),
         "after_browsing_calls": BROWSED_CALLS,
-        "after_browsing_pss_mb": browsed_mb,
-        "after_browsing_by_process": browsed_by_process,
+        "after_browsing_pss_mb": total_mb(&browsed),
+        "after_browsing_by_process": per_process(&browsed),
         "webkit_reference_pss_mb": floor_mb,
-        "webkit_reference_by_process": floor_by_process,
+        "webkit_reference_by_process": per_process(&floor),
         "idle_memory_ratio_to_reference": (pss_mb as f64 / floor_mb.max(1) as f64 * 100.0).round() / 100.0,
         "idle_memory_above_reference_mb": pss_mb.saturating_sub(floor_mb),
         "targets": { "cold_start_ms": 1500, "idle_memory_mb": 200 },
@@ -104,7 +99,17 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
     let out = root.join("target/bench-desktop.json");
     let _ = std::fs::write(&out, serde_json::to_string_pretty(&report).unwrap_or_default());
     eprintln!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
-    assert!(pss > 0, "the app's process was not found, so its memory could not be measured");
+    assert!(pss_mb > 0, "the app's process was not found, so its memory could not be measured");
+}
+
+/// PSS of a process tree, in MB.
+fn total_mb(processes: &[(u32, String, u64)]) -> u64 {
+    processes.iter().map(|(_, _, bytes)| bytes).sum::<u64>() / 1_000_000
+}
+
+/// Each process of a tree with its PSS in MB, for the report.
+fn per_process(processes: &[(u32, String, u64)]) -> Vec<serde_json::Value> {
+    processes.iter().map(|(pid, name, bytes)| serde_json::json!({ "pid": pid, "name": name, "pss_mb": bytes / 1_000_000 })).collect()
 }
 
 /// Calls opened (every third one played) before memory is measured again.

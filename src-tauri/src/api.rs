@@ -5,7 +5,7 @@ use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
 use crate::commands::{analyze, call, library, settings};
-use crate::views::jobs::JobUpdate;
+use crate::views::JobEvent;
 
 /// Where the generated TypeScript lives, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/api/bindings.ts";
@@ -34,7 +34,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             settings::choose_data_dir,
             settings::reset_data_dir,
         ])
-        .events(collect_events![JobUpdate])
+        .events(collect_events![JobEvent])
         // Ids, durations and token counts stay far below 2^53.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type (every view is either only sent or only received).

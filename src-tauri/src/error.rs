@@ -37,8 +37,8 @@ macro_rules! from_error {
 
 from_error!(
     callscope::store::StoreError,
+    callscope::config::ConfigError,
     callscope::models::ModelError,
-    callscope::pipeline::PipelineError,
     callscope::audio::DecodeError,
     callscope::export::ExportError,
     callscope::secrets::SecretError

@@ -1,14 +1,11 @@
 //! Callscope desktop: a Tauri shell over the engine. Commands in `commands/` are thin; the
-//! analysis queue runs on its own thread and reports progress as typed events.
+//! engine's job queue analyses files on its own thread and its updates become typed events.
 
 pub mod api;
 mod commands;
 mod error;
 mod library;
 mod logging;
-mod paths;
-mod queue;
-mod settings;
 mod views;
 
 use std::sync::Arc;
@@ -18,20 +15,20 @@ use tauri::webview::PageLoadEvent;
 use tauri::Manager;
 use tauri_specta::Event;
 
+use callscope::config::{data_location, ConfigStore};
+use callscope::jobs::{JobQueue, QueueOptions, UpdateSink};
 use callscope::secrets::Keyring;
 
 use crate::library::Library;
-use crate::paths::AppPaths;
-use crate::queue::AnalysisQueue;
-use crate::settings::SettingsStore;
+use crate::views::JobEvent;
 
 /// Start the app; returns when the last window closes.
 pub fn run() -> Result<(), String> {
     let launched = Instant::now();
-    let paths = AppPaths::resolve().map_err(|e| e.to_string())?;
-    let _log_guard = logging::init(&paths.logs);
-    tracing::info!(data = %paths.data_dir.display(), version = env!("CARGO_PKG_VERSION"), "Callscope starting");
-    let settings = Arc::new(SettingsStore::load(&paths.settings));
+    let location = data_location().map_err(|e| e.to_string())?;
+    let _log_guard = logging::init(&location.logs());
+    tracing::info!(data = %location.dir.display(), version = env!("CARGO_PKG_VERSION"), "Callscope starting");
+    let config = Arc::new(ConfigStore::load(&location.settings()));
     let bridge = api::builder();
     let invoke_handler = bridge.invoke_handler();
     tauri::Builder::default()
@@ -53,17 +50,18 @@ pub fn run() -> Result<(), String> {
         .setup(move |app| {
             bridge.mount_events(app);
             let handle = app.handle().clone();
-            let sink = Box::new(move |update: views::jobs::JobUpdate| {
-                if let Err(e) = update.emit(&handle) {
+            let sink: UpdateSink = Arc::new(move |update| {
+                if let Err(e) = JobEvent(update).emit(&handle) {
                     tracing::warn!(error = %e, "could not send a job update to the window");
                 }
             });
-            app.manage(AnalysisQueue::start(paths.library.clone(), Arc::clone(&settings), sink));
-            app.manage(Library::new(paths.library.clone()));
-            app.manage(Arc::clone(&settings));
+            let options = QueueOptions { library: location.library(), models: None, workers: 1 };
+            app.manage(JobQueue::start(options, Arc::clone(&config), sink));
+            app.manage(Library::new(location.library()));
+            app.manage(config);
             // API keys: the OS keyring, contacted only when the settings screen asks.
             app.manage(Keyring::os());
-            app.manage(paths.clone());
+            app.manage(location);
             Ok(())
         })
         .run(tauri::generate_context!())

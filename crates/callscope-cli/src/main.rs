@@ -5,6 +5,7 @@ mod commands;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use callscope::config::{data_location, ConfigStore};
 use callscope::store::Store;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -35,11 +36,19 @@ enum Command {
     /// List, install and locate speech models.
     #[command(subcommand)]
     Models(commands::models::ModelsCommand),
+    /// See and change the settings the desktop app and the command line share.
+    #[command(subcommand)]
+    Config(commands::config::ConfigCommand),
 }
 
 fn open_library() -> anyhow::Result<Store> {
-    let path = Store::default_path()?;
+    let path = data_location()?.library();
     Store::open(&path).with_context(|| format!("opening the call library {}", path.display()))
+}
+
+/// The settings file in the data folder (the same one the desktop app uses).
+fn open_config() -> anyhow::Result<ConfigStore> {
+    Ok(ConfigStore::load(&data_location()?.settings()))
 }
 
 fn main() -> ExitCode {
@@ -51,13 +60,18 @@ fn main() -> ExitCode {
     };
     let filter = EnvFilter::try_from_env("CALLSCOPE_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    // A panic inside a file's job is turned into that file's error by the engine; the report
+    // goes to the log (with -v), not to the user's terminal as a stack trace.
+    std::panic::set_hook(Box::new(|info| tracing::error!(%info, "internal error")));
 
     let result = match cli.command {
-        Command::Transcribe(args) => commands::transcribe::run(args),
-        Command::Analyze(args) => open_library().and_then(|mut store| commands::analyze::run(args, &mut store)),
+        Command::Transcribe(args) => open_config().and_then(|config| commands::transcribe::run(args, &config)),
+        Command::Analyze(args) => open_config()
+            .and_then(|config| open_library().and_then(|mut store| commands::analyze::run(args, &config, &mut store))),
         Command::Calls(cmd) => open_library().and_then(|mut store| commands::calls::run(cmd, &mut store)).map(|()| ExitCode::SUCCESS),
         Command::Domains(cmd) => open_library().and_then(|mut store| commands::domains::run(cmd, &mut store)).map(|()| ExitCode::SUCCESS),
         Command::Models(cmd) => commands::models::run(cmd),
+        Command::Config(cmd) => open_config().and_then(|config| commands::config::run(cmd, &config)).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

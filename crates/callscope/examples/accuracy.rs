@@ -31,7 +31,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use callscope::analysis::{analyze_and_store, spoken, AnalysisRequest};
+use callscope::analysis::spoken;
+use callscope::pipeline::{analyze_and_store, block_on, AnalysisRequest};
 use callscope::llm::offline::OfflineProvider;
 use callscope::models::{ModelFormat, ModelStore};
 use callscope::pipeline::transcribe_file;
@@ -189,8 +190,12 @@ fn analyse(args: &Args, fx: &Fixture, source: &Source, store: &mut Store) -> Res
     let stt_seconds = if matches!(source, Source::Audio(_)) { started.elapsed().as_secs_f64() } else { 0.0 };
     let provider = OfflineProvider::with_reference_year(fx.year.or(args.year).unwrap_or_else(spoken::current_year));
     let file_name = format!("{}.wav", fx.stem);
-    let request = AnalysisRequest { file_name: &file_name, transcript: &transcript, keep_original_pii: false };
-    let call = analyze_and_store(&provider, store, &request, audio, &ignore_progress, &cancel).map_err(|e| e.to_string())?;
+    let transcriber = match source {
+        Source::Audio(whisper) => whisper.name(),
+        _ => "script".to_string(),
+    };
+    let request = AnalysisRequest { file_name: &file_name, transcript: &transcript, keep_original_pii: false, transcriber: &transcriber };
+    let call = block_on(analyze_and_store(&provider, store, &request, audio, &ignore_progress, &cancel)).map_err(|e| e.to_string())?;
     if let Some(dir) = &args.dump {
         let write = |name: String, json: Result<String, serde_json::Error>| {
             let path = dir.join(name);

@@ -4,7 +4,10 @@
 
 pub mod analysis;
 pub mod audio;
+pub mod call;
+pub mod config;
 pub mod export;
+pub mod jobs;
 pub mod llm;
 pub mod models;
 pub mod pipeline;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// The stage of work a progress event belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Decoding,
@@ -15,7 +16,6 @@ pub enum Stage {
     Extracting,
     Measuring,
     Redacting,
-    Summarizing,
     Saving,
     Done,
 }

@@ -12,11 +12,14 @@ use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 pub const SERVICE: &str = "app.callscope.desktop";
 
 /// A key Callscope can keep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
 pub enum SecretKind {
     /// Google Gemini API key (`x-goog-api-key`).
     GeminiApiKey,
     /// Key for an OpenAI-compatible endpoint (`Authorization: Bearer`).
+    #[serde(rename = "openai_api_key")]
     OpenAiApiKey,
     /// Supabase project key for team sync (the publishable/anon key).
     SupabaseKey,
@@ -70,7 +73,9 @@ pub enum SecretError {
 }
 
 /// Whether a key is stored, as the settings screen shows it (never the key itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "state", rename_all = "snake_case")]
 pub enum SecretStatus {
     /// Stored; `masked` shows at most its last four characters, e.g. `••••1234`.
     Stored { masked: String },

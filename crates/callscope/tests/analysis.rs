@@ -110,7 +110,7 @@ mod fixtures {
 }
 
 mod detection {
-    use callscope::analysis::DomainCatalog;
+    use callscope::call::DomainCatalog;
     use callscope::llm::offline::OfflineProvider;
 
     use super::fixtures;
@@ -151,7 +151,7 @@ mod unseen_calls;
 /// Input the analyzer must survive.
 mod robustness {
     use callscope::analysis::redact::redact_transcript;
-    use callscope::analysis::DomainCatalog;
+    use callscope::call::DomainCatalog;
     use callscope::llm::offline::{builtin_prompt, OfflineProvider};
     use callscope::stt::Transcript;
 

@@ -2,36 +2,32 @@
 
 use std::path::PathBuf;
 
-use serde::Deserialize;
 use serde_json::Value;
-use specta::Type;
 use tauri::{AppHandle, Manager, State};
 
-use callscope::analysis::CallAnalysis;
 use callscope::audio::{decode_file, waveform, DecodeOptions, Waveform};
 use callscope::export::{export_call_to_file, CallExportFormat, PersonalData};
 use callscope::progress::{ignore_progress, CancelToken};
-use callscope::store::{Store, StoreError};
+use callscope::store::{CallDetail, StoreError};
 
 use crate::error::CommandError;
 use crate::library::Library;
-use crate::views::call::{CallView, WaveformView};
 
 /// The call with this id, with its corrections.
 #[tauri::command]
 #[specta::specta]
-pub async fn get_call(id: i64, library: State<'_, Library>) -> Result<CallView, CommandError> {
-    library.with(|store| call_view(store, id))
+pub async fn get_call(id: i64, library: State<'_, Library>) -> Result<CallDetail, CommandError> {
+    library.with(|store| Ok(store.call_detail(id)?))
 }
 
 /// Replace a field's value with the user's (`null` removes it); returns the updated call.
 #[tauri::command]
 #[specta::specta]
-pub async fn correct_field(id: i64, field: String, value: Value, library: State<'_, Library>) -> Result<CallView, CommandError> {
+pub async fn correct_field(id: i64, field: String, value: Value, library: State<'_, Library>) -> Result<CallDetail, CommandError> {
     library.with(|store| {
         store.correct_field(id, &field, value)?;
         tracing::info!(call = id, %field, "field corrected");
-        call_view(store, id)
+        Ok(store.call_detail(id)?)
     })
 }
 
@@ -67,7 +63,7 @@ const MAX_BUCKETS: u32 = 4000;
 /// when the recording is no longer where it was analysed.
 #[tauri::command]
 #[specta::specta]
-pub async fn call_waveform(id: i64, buckets: u32, library: State<'_, Library>) -> Result<Option<WaveformView>, CommandError> {
+pub async fn call_waveform(id: i64, buckets: u32, library: State<'_, Library>) -> Result<Option<Waveform>, CommandError> {
     let Some(path) = library.with(|store| Ok(store.audio_path(id)?))?.filter(|p| p.is_file()) else {
         return Ok(None);
     };
@@ -80,30 +76,16 @@ pub async fn call_waveform(id: i64, buckets: u32, library: State<'_, Library>) -
     })
     .await
     .map_err(|e| CommandError::new(format!("call {id}: the waveform could not be computed: {e}")))??;
-    Ok(Some(shape.into()))
-}
-
-/// The file formats a call can be exported to.
-#[derive(Debug, Clone, Copy, Deserialize, Type)]
-#[serde(rename_all = "lowercase")]
-pub enum ExportFormat {
-    /// The whole analysis, in the API's result shape.
-    Json,
-    /// A header and one row, as in a library export.
-    Csv,
-    /// Subtitles with speaker labels.
-    Srt,
-    /// Web subtitles with speaker labels.
-    Vtt,
+    Ok(Some(shape))
 }
 
 /// Write the call to `path` in `format`, with personal data redacted when `redact` is set.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_call(id: i64, format: ExportFormat, redact: bool, path: String, library: State<'_, Library>) -> Result<(), CommandError> {
-    let call = library.with(|store| stored_call(store, id))?;
+pub async fn export_call(id: i64, format: CallExportFormat, redact: bool, path: String, library: State<'_, Library>) -> Result<(), CommandError> {
+    let call = library.with(|store| Ok(store.call(id)?.ok_or(StoreError::CallNotFound { id })?))?;
     let path = PathBuf::from(path);
-    export_call_to_file(&call, format.into(), personal_data(redact), &path)?;
+    export_call_to_file(&call, format, personal_data(redact), &path)?;
     tracing::info!(call = id, path = %path.display(), ?format, redact, "call exported");
     Ok(())
 }
@@ -115,26 +97,4 @@ pub fn personal_data(redact: bool) -> PersonalData {
     } else {
         PersonalData::AsStored
     }
-}
-
-impl From<ExportFormat> for CallExportFormat {
-    fn from(format: ExportFormat) -> Self {
-        match format {
-            ExportFormat::Json => CallExportFormat::Json,
-            ExportFormat::Csv => CallExportFormat::Csv,
-            ExportFormat::Srt => CallExportFormat::Srt,
-            ExportFormat::Vtt => CallExportFormat::Vtt,
-        }
-    }
-}
-
-fn stored_call(store: &Store, id: i64) -> Result<CallAnalysis, CommandError> {
-    Ok(store.call(id)?.ok_or(StoreError::CallNotFound { id })?)
-}
-
-fn call_view(store: &Store, id: i64) -> Result<CallView, CommandError> {
-    let call = stored_call(store, id)?;
-    let corrections = store.corrections(id)?;
-    let audio_available = store.audio_path(id)?.is_some_and(|p| p.is_file());
-    Ok(CallView::new(call, corrections, audio_available))
 }

@@ -6,14 +6,12 @@ use std::time::Duration;
 
 use tauri::State;
 
+use callscope::config::{ConfigStore, DataDirChoice, DataLocation, Settings};
 use callscope::models::{ModelFormat, ModelStore, VAD_NAME};
 use callscope::secrets::{supabase_key_warning, Keyring, SecretKind, SecretStatus};
-use callscope::store::DataDirChoice;
 
 use crate::error::CommandError;
-use crate::paths::AppPaths;
-use crate::settings::SettingsStore;
-use crate::views::settings::{ModelChoice, NewSecret, SecretName, SecretView, Settings, SettingsView};
+use crate::views::{ModelChoice, NewSecret, SecretView, SettingsView};
 
 /// How long the settings screen waits for the keyring to say which keys are stored.
 const STATUS_WAIT: Duration = Duration::from_secs(5);
@@ -24,11 +22,11 @@ const SAVE_WAIT: Duration = Duration::from_secs(120);
 #[tauri::command]
 #[specta::specta]
 pub async fn get_settings(
-    store: State<'_, Arc<SettingsStore>>,
-    paths: State<'_, AppPaths>,
+    store: State<'_, Arc<ConfigStore>>,
+    paths: State<'_, DataLocation>,
     keyring: State<'_, Keyring>,
 ) -> Result<SettingsView, CommandError> {
-    settings_view(store.get(), &paths, &keyring).await
+    settings_view(&store, &paths, &keyring).await
 }
 
 /// Save new settings and store the keys typed (in the OS keyring, never in the settings file);
@@ -38,26 +36,26 @@ pub async fn get_settings(
 pub async fn save_settings(
     settings: Settings,
     keys: Vec<NewSecret>,
-    store: State<'_, Arc<SettingsStore>>,
-    paths: State<'_, AppPaths>,
+    store: State<'_, Arc<ConfigStore>>,
+    paths: State<'_, DataLocation>,
     keyring: State<'_, Keyring>,
 ) -> Result<SettingsView, CommandError> {
     let settings_store = Arc::clone(&store);
-    with_keyring(&keyring, SAVE_WAIT, move |keyring| settings_store.save_with_keys(settings, &keys, keyring)).await?;
-    settings_view(store.get(), &paths, &keyring).await
+    with_keyring(&keyring, SAVE_WAIT, move |keyring| save_with_keys(&settings_store, settings, &keys, keyring)).await?;
+    settings_view(&store, &paths, &keyring).await
 }
 
 /// Remove a stored key from the OS keyring.
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_key(
-    name: SecretName,
-    store: State<'_, Arc<SettingsStore>>,
-    paths: State<'_, AppPaths>,
+    kind: SecretKind,
+    store: State<'_, Arc<ConfigStore>>,
+    paths: State<'_, DataLocation>,
     keyring: State<'_, Keyring>,
 ) -> Result<SettingsView, CommandError> {
-    with_keyring(&keyring, SAVE_WAIT, move |keyring| Ok(keyring.remove(name.into()).map(|_| ())?)).await?;
-    settings_view(store.get(), &paths, &keyring).await
+    with_keyring(&keyring, SAVE_WAIT, move |keyring| Ok(keyring.remove(kind).map(|_| ())?)).await?;
+    settings_view(&store, &paths, &keyring).await
 }
 
 /// Use `path` as the data folder from the next start (after checking it can be written), with
@@ -66,30 +64,42 @@ pub async fn remove_key(
 #[specta::specta]
 pub async fn choose_data_dir(
     path: String,
-    store: State<'_, Arc<SettingsStore>>,
-    paths: State<'_, AppPaths>,
+    store: State<'_, Arc<ConfigStore>>,
+    paths: State<'_, DataLocation>,
     keyring: State<'_, Keyring>,
 ) -> Result<SettingsView, CommandError> {
     let dir = PathBuf::from(path.trim());
     DataDirChoice::platform()?.set(&dir)?;
     store.copy_into(&dir)?;
-    settings_view(store.get(), &paths, &keyring).await
+    settings_view(&store, &paths, &keyring).await
 }
 
 /// Go back to the platform's data folder from the next start.
 #[tauri::command]
 #[specta::specta]
 pub async fn reset_data_dir(
-    store: State<'_, Arc<SettingsStore>>,
-    paths: State<'_, AppPaths>,
+    store: State<'_, Arc<ConfigStore>>,
+    paths: State<'_, DataLocation>,
     keyring: State<'_, Keyring>,
 ) -> Result<SettingsView, CommandError> {
     DataDirChoice::platform()?.clear()?;
     tracing::info!("data folder reset to the platform default for the next start");
-    settings_view(store.get(), &paths, &keyring).await
+    settings_view(&store, &paths, &keyring).await
 }
 
-async fn settings_view(settings: Settings, paths: &AppPaths, keyring: &Keyring) -> Result<SettingsView, CommandError> {
+/// Check the settings, store the keys the user typed in the keyring, then save the rest.
+/// Nothing is saved when a setting cannot be used or the keyring refuses a key.
+fn save_with_keys(store: &ConfigStore, settings: Settings, keys: &[NewSecret], keyring: &Keyring) -> Result<(), CommandError> {
+    let settings = settings.checked()?;
+    for key in keys {
+        keyring.set(key.kind, &key.value)?;
+    }
+    store.save(settings)?;
+    Ok(())
+}
+
+async fn settings_view(config: &ConfigStore, paths: &DataLocation, keyring: &Keyring) -> Result<SettingsView, CommandError> {
+    let (_, overrides) = config.effective();
     let store = ModelStore::open_default()?;
     let mut models: Vec<ModelChoice> = store
         .list()?
@@ -100,14 +110,15 @@ async fn settings_view(settings: Settings, paths: &AppPaths, keyring: &Keyring) 
     models.sort_by_key(|m| !m.installed);
     let next = DataDirChoice::platform().and_then(|choice| choice.resolve()).map(|l| l.dir).ok();
     Ok(SettingsView {
-        settings,
+        settings: config.stored(),
+        overridden: overrides.into_iter().map(|o| (o.key.to_string(), o.variable.to_string())).collect(),
         models,
         secrets: secret_views(keyring).await,
-        data_dir: paths.data_dir.display().to_string(),
-        data_dir_source: paths.origin.into(),
-        next_data_dir: next.filter(|dir| *dir != paths.data_dir).map(|dir| dir.display().to_string()),
+        data_dir: paths.dir.display().to_string(),
+        data_dir_source: paths.origin,
+        next_data_dir: next.filter(|dir| *dir != paths.dir).map(|dir| dir.display().to_string()),
         models_dir: store.dir().display().to_string(),
-        log_dir: paths.logs.display().to_string(),
+        log_dir: paths.logs().display().to_string(),
     })
 }
 
@@ -150,5 +161,50 @@ async fn with_keyring<T: Send + 'static>(
             "the system keyring did not answer within {} s; if it is asking to be unlocked, unlock it and try again",
             wait.as_secs()
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keyring() -> Keyring {
+        Keyring::with_store(keyring_core::mock::Store::new().expect("mock keyring"), "callscope-test")
+    }
+
+    #[test]
+    fn keys_go_to_the_keyring_and_never_into_settings_json() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.json");
+        let store = ConfigStore::load(&path);
+        let keyring = keyring();
+        let settings = Settings { model: "tiny.en".into(), ..store.stored() };
+        let keys = [
+            NewSecret { kind: SecretKind::GeminiApiKey, value: "AIzaSyGeminiSecret1234".into() },
+            NewSecret { kind: SecretKind::SupabaseKey, value: "sb_publishable_Secret5678".into() },
+        ];
+        save_with_keys(&store, settings, &keys, &keyring).expect("save");
+
+        let written = std::fs::read_to_string(&path).expect("read settings.json");
+        assert!(written.contains("tiny.en"), "{written}");
+        for secret in ["AIzaSyGeminiSecret1234", "sb_publishable_Secret5678", "Secret1234", "Secret5678"] {
+            assert!(!written.contains(secret), "settings.json holds a key: {written}");
+        }
+        assert_eq!(keyring.get(SecretKind::GeminiApiKey).expect("read").as_deref(), Some("AIzaSyGeminiSecret1234"));
+        assert!(!format!("{:?}", keys[0]).contains("Secret1234"), "Debug shows the key");
+    }
+
+    #[test]
+    fn an_invalid_setting_saves_neither_the_settings_nor_the_keys() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.json");
+        let store = ConfigStore::load(&path);
+        let keyring = keyring();
+        let settings = Settings { language: "not a language".into(), ..store.stored() };
+        let keys = [NewSecret { kind: SecretKind::OpenAiApiKey, value: "sk-local-000000000".into() }];
+        let err = save_with_keys(&store, settings, &keys, &keyring).unwrap_err();
+        assert!(err.message.contains("language"), "{err}");
+        assert!(!path.exists());
+        assert_eq!(keyring.get(SecretKind::OpenAiApiKey).expect("read"), None);
     }
 }

@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use callscope::analysis::{analyze, AnalysisRequest, CallAnalysis};
+use callscope::call::CallAnalysis;
+use callscope::pipeline::{analyze, block_on, AnalysisRequest};
 use callscope::llm::offline::OfflineProvider;
 use callscope::progress::{ignore_progress, CancelToken};
 use callscope::store::Store;
@@ -35,8 +36,8 @@ pub fn seed(library: &Path, fixtures: &Path, count: usize) -> Outcome<()> {
     for truth in &truths {
         let transcript = read_truth(truth)?;
         let name = truth.file_name().map(|n| n.to_string_lossy().replace(".truth.json", ".wav")).unwrap_or_default();
-        let request = AnalysisRequest { file_name: &name, transcript: &transcript, keep_original_pii: false };
-        let call = analyze(&provider, &mut store, &request, &ignore_progress, &CancelToken::new()).map_err(|e| e.to_string())?;
+        let request = AnalysisRequest { file_name: &name, transcript: &transcript, keep_original_pii: false, transcriber: "script" };
+        let call = block_on(analyze(&provider, &mut store, &request, &ignore_progress, &CancelToken::new())).map_err(|e| e.to_string())?;
         analysed.push(call);
         recordings.push(truth.with_file_name(&name));
     }

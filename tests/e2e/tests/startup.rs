@@ -36,7 +36,7 @@ async fn cold_start_and_idle_memory_with_ten_thousand_calls() {
         prepare: Some(Box::new(move |data| {
             let started = Instant::now();
             // The offline analyzer drives its own runtime, so it runs off this async test's threads.
-            let library = data.join(callscope::store::FILE_NAME);
+            let library = data.join(callscope::config::LIBRARY_FILE);
             std::thread::scope(|s| s.spawn(|| library::seed(&library, &fixtures, calls)).join())
                 .map_err(|_| "seeding the library panicked".to_string())??;
             eprintln!("seeded {calls} calls in {:?}", started.elapsed());

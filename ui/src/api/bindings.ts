@@ -7,29 +7,29 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 
 /** Commands */
 export const commands = {
-	/**  Queue recordings for analysis, in order; progress arrives as `job-update` events. */
+	/**  Queue recordings for analysis, in order; progress arrives as `job-event` events. */
 	analyzeFiles: (paths: string[]) => typedError<JobUpdate[], CommandError>(__TAURI_INVOKE("analyze_files", { paths })),
 	/**  Stop one queued or running analysis; false when it had already finished. */
 	cancelJob: (jobId: number) => typedError<boolean, CommandError>(__TAURI_INVOKE("cancel_job", { jobId })),
 	/**  Stop every queued and running analysis; returns how many were stopped. */
 	cancelAllJobs: () => typedError<number, CommandError>(__TAURI_INVOKE("cancel_all_jobs")),
 	/**  One page of the calls matching `filter`. */
-	listCalls: (filter: LibraryFilter, sort: SortOrder, offset: number, limit: number) => typedError<CallPage, CommandError>(__TAURI_INVOKE("list_calls", { filter, sort, offset, limit })),
+	listCalls: (filter: CallFilter, sort: CallSort, offset: number, limit: number) => typedError<Page<CallRow>, CommandError>(__TAURI_INVOKE("list_calls", { filter, sort, offset, limit })),
 	/**  How many calls match `filter`. */
-	countCalls: (filter: LibraryFilter) => typedError<number, CommandError>(__TAURI_INVOKE("count_calls", { filter })),
+	countCalls: (filter: CallFilter) => typedError<number, CommandError>(__TAURI_INVOKE("count_calls", { filter })),
 	/**  The calls containing every word of `query` (best first), within `filter`. */
-	searchCalls: (query: string, filter: LibraryFilter, limit: number) => typedError<SearchHitView[], CommandError>(__TAURI_INVOKE("search_calls", { query, filter, limit })),
+	searchCalls: (query: string, filter: CallFilter, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search_calls", { query, filter, limit })),
 	/**  Every domain/category pair in the catalog. */
-	listDomains: () => typedError<DomainOption[], CommandError>(__TAURI_INVOKE("list_domains")),
+	listDomains: () => typedError<CatalogEntry[], CommandError>(__TAURI_INVOKE("list_domains")),
 	/**
 	 *  Write every call matching `filter` (oldest first) to `path`, with personal data redacted when
 	 *  `redact` is set; returns how many calls were written.
 	 */
-	exportCalls: (filter: LibraryFilter, format: LibraryExportFormat, redact: boolean, path: string) => typedError<number, CommandError>(__TAURI_INVOKE("export_calls", { filter, format, redact, path })),
+	exportCalls: (filter: CallFilter, format: ExportFormat, redact: boolean, path: string) => typedError<number, CommandError>(__TAURI_INVOKE("export_calls", { filter, format, redact, path })),
 	/**  The call with this id, with its corrections. */
-	getCall: (id: number) => typedError<CallView, CommandError>(__TAURI_INVOKE("get_call", { id })),
+	getCall: (id: number) => typedError<CallDetail, CommandError>(__TAURI_INVOKE("get_call", { id })),
 	/**  Replace a field's value with the user's (`null` removes it); returns the updated call. */
-	correctField: (id: number, field: string, value: Value) => typedError<CallView, CommandError>(__TAURI_INVOKE("correct_field", { id, field, value })),
+	correctField: (id: number, field: string, value: Value) => typedError<CallDetail, CommandError>(__TAURI_INVOKE("correct_field", { id, field, value })),
 	/**  Delete the call, its transcript and fields. */
 	deleteCall: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("delete_call", { id })),
 	/**
@@ -41,9 +41,9 @@ export const commands = {
 	 *  The recording's shape (peak level per stretch of time, per channel) for drawing; `None`
 	 *  when the recording is no longer where it was analysed.
 	 */
-	callWaveform: (id: number, buckets: number) => typedError<WaveformView | null, CommandError>(__TAURI_INVOKE("call_waveform", { id, buckets })),
+	callWaveform: (id: number, buckets: number) => typedError<Waveform | null, CommandError>(__TAURI_INVOKE("call_waveform", { id, buckets })),
 	/**  Write the call to `path` in `format`, with personal data redacted when `redact` is set. */
-	exportCall: (id: number, format: ExportFormat, redact: boolean, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_call", { id, format, redact, path })),
+	exportCall: (id: number, format: CallExportFormat, redact: boolean, path: string) => typedError<null, CommandError>(__TAURI_INVOKE("export_call", { id, format, redact, path })),
 	/**  The settings and the choices the settings screen offers. */
 	getSettings: () => typedError<SettingsView, CommandError>(__TAURI_INVOKE("get_settings")),
 	/**
@@ -52,7 +52,7 @@ export const commands = {
 	 */
 	saveSettings: (settings: Settings, keys: NewSecret[]) => typedError<SettingsView, CommandError>(__TAURI_INVOKE("save_settings", { settings, keys })),
 	/**  Remove a stored key from the OS keyring. */
-	removeKey: (name: SecretName) => typedError<SettingsView, CommandError>(__TAURI_INVOKE("remove_key", { name })),
+	removeKey: (kind: SecretKind) => typedError<SettingsView, CommandError>(__TAURI_INVOKE("remove_key", { kind })),
 	/**
 	 *  Use `path` as the data folder from the next start (after checking it can be written), with
 	 *  a copy of the current settings.
@@ -64,93 +64,50 @@ export const commands = {
 
 /** Events */
 export const events = {
-	jobUpdate: makeEvent<JobUpdate, JobUpdate>("job-update"),
+	jobEvent: makeEvent<JobEvent, JobEvent>("job-event"),
 };
 
 /* Types */
-/**  One page of the call list. */
-export type CallPage = {
-	items: CallRowView[],
-	offset: number,
-	has_more: boolean,
-};
-
-/**  A call as list views show it. */
-export type CallRowView = {
-	id: number,
-	file_name: string,
-	/**  RFC 3339 UTC. */
-	created_at: string,
-	duration_ms: number,
-	domain: string,
-	category: string,
-	sentiment: SentimentLabel,
-	resolution: ResolutionLabel,
-	agent_name: string | null,
-	customer_name: string | null,
-	summary_snippet: string,
-};
-
-/**  Everything the detail screen shows about one call. */
-export type CallView = {
+/**  The full result for one call: the original service's response, extended. */
+export type CallAnalysis = {
+	/**  Assigned by the store; 0 before the call is saved. */
 	call_id: number,
 	file_name: string,
 	duration_ms: number,
 	domain: string,
 	category: string,
 	domain_confidence: number | null,
-	transcript_text: string,
-	segments: SegmentView[],
-	/**  Field name → value (corrections applied). */
-	fields: { [key in string]: Value },
-	/**  The fields a user corrected, by name. */
-	corrections: CorrectionView[],
-	general: GeneralView,
-	metrics: MetricsView,
-	turn_sentiments: TurnSentimentView[],
+	transcription: Transcription,
+	/**  Field name → normalised value; card numbers only as their last four digits. */
+	domain_specific_data: { [key in string]: Value },
+	general: GeneralInfo,
+	metrics: ConversationMetrics,
+	turn_sentiments: TurnSentiment[],
 	summary: string,
-	redactions: RedactionView[],
-	token_usage: TokenUsageView,
+	redactions: Redaction[],
+	token_usage: StageTokenUsage,
+	/**  The LLM provider and model that analysed the transcript (`offline`, `offline-rules-1`). */
 	provider: string,
 	model: string,
+	/**  The speech engine and model that transcribed the call, and whether music was filtered. */
+	transcriber?: string,
 	/**  RFC 3339, UTC. */
 	created_at: string,
+};
+
+/**  One stored call as a detail screen or `calls show --json` presents it. */
+export type CallDetail = {
+	/**  The analysis, corrections applied. */
+	call: CallAnalysis,
+	/**  The fields a user corrected, by name. */
+	corrections: FieldCorrection[],
 	/**  Whether the recording is still where it was analysed (so it can be played). */
 	audio_available: boolean,
 };
 
-/**  A command failed; `message` says what, on which file or call, and what to do next. */
-export type CommandError = {
-	message: string,
-};
-
-/**  A field value a user corrected. */
-export type CorrectionView = {
-	field: string,
-	original: Value | null,
-	corrected: Value,
-	corrected_at: string,
-};
-
-/**  Why the data folder is the one in use (`callscope::store::DataDirOrigin`). */
-export type DataDirSource = 
-/**  `$CALLSCOPE_DATA` names it. */
-"environment" | 
-/**  Chosen in these settings. */
-"chosen" | 
-/**  The platform's data folder. */
-"default";
-
-/**  A domain/category pair the library knows, for the filters. */
-export type DomainOption = {
-	domain: string,
-	category: string,
-	description: string,
-};
-
-/**  The file formats a call can be exported to. */
-export type ExportFormat = 
-/**  The whole analysis, in the API's result shape. */
+/**  Formats for one call. */
+export type CallExportFormat = 
+/**  The whole analysis as one JSON object, in the API's result shape. */
 "json" | 
 /**  A header and one row, as in a library export. */
 "csv" | 
@@ -159,53 +116,62 @@ export type ExportFormat =
 /**  Web subtitles with speaker labels. */
 "vtt";
 
-/**  Facts every call has, whatever its domain. */
-export type GeneralView = {
+/**  Which calls to show; every criterion left `None` matches all calls. */
+export type CallFilter = {
+	domain?: string | null,
+	category?: string | null,
+	sentiment?: Sentiment | null,
+	resolution?: Resolution | null,
+	/**  Part of the agent's name; case is ignored for ASCII letters. */
+	agent?: string | null,
+	/**  First day included (UTC), by when the call was analysed; `YYYY-MM-DD` in JSON. */
+	since?: string | null,
+	/**  Last day included (UTC), by when the call was analysed; `YYYY-MM-DD` in JSON. */
+	until?: string | null,
+};
+
+/**  A call as list views show it. */
+export type CallRow = {
+	id: number,
+	file_name: string,
+	/**  RFC 3339 UTC. */
+	created_at: string,
+	duration_ms: number,
+	domain: string,
+	category: string,
+	sentiment: Sentiment,
+	resolution: Resolution,
 	agent_name: string | null,
 	customer_name: string | null,
-	sentiment: SentimentLabel,
-	sentiment_trend: TrendLabel,
-	resolution: ResolutionLabel,
-	call_reason: string,
-	follow_up_actions: string[],
+	/**  The start of the summary, cut at a word with `…` when longer. */
+	summary_snippet: string,
 };
 
-/**  Where a job is: waiting, running a stage, or finished one way or another. */
-export type JobState = { kind: "queued" } | { kind: "running"; stage: StageLabel; fraction: number | null } | { kind: "done"; call_id: number; domain: string; category: string } | 
-/**  The message names the file and says what to do next. */
-{ kind: "failed"; message: string } | { kind: "cancelled" };
+/**  The order of a call list. */
+export type CallSort = 
+/**  Most recently analysed first. */
+"newest" | 
+/**  Oldest first. */
+"oldest" | 
+/**  Longest call first. */
+"longest" | 
+/**  Shortest call first. */
+"shortest";
 
-/**  A change in one job's state; sent as the `job-update` event and returned when queued. */
-export type JobUpdate = {
-	job_id: number,
-	file_name: string,
-	path: string,
-	state: JobState,
+/**  One known domain/category pair. */
+export type CatalogEntry = {
+	domain: string,
+	category: string,
+	description: string,
 };
 
-/**  The file formats the whole library (or a filtered part) can be exported to. */
-export type LibraryExportFormat = 
-/**  An array of full analyses, transcripts included. */
-"json" | 
-/**  One row per call for spreadsheets, fields as JSON and the transcript as text. */
-"csv";
-
-/**  Which calls to show; empty or absent criteria match every call. */
-export type LibraryFilter = {
-	domain: string | null,
-	category: string | null,
-	sentiment: SentimentLabel | null,
-	resolution: ResolutionLabel | null,
-	/**  Part of the agent's name. */
-	agent: string | null,
-	/**  First day included, `YYYY-MM-DD`. */
-	since: string | null,
-	/**  Last day included, `YYYY-MM-DD`. */
-	until: string | null,
+/**  A command failed; `message` says what, on which file or call, and what to do next. */
+export type CommandError = {
+	message: string,
 };
 
-/**  Conversation metrics measured from segment timings. */
-export type MetricsView = {
+/**  Conversation metrics measured from segment timings alone (definitions in DESIGN.md). */
+export type ConversationMetrics = {
 	agent_talk_pct: number | null,
 	customer_talk_pct: number | null,
 	silence_pct: number | null,
@@ -220,6 +186,63 @@ export type MetricsView = {
 	customer_turns: number,
 };
 
+/**  Why the data folder is the one it is. */
+export type DataDirOrigin = 
+/**  `$CALLSCOPE_DATA` names it. */
+"environment" | 
+/**  The user chose it. */
+"chosen" | 
+/**  The platform's per-user data folder. */
+"default";
+
+/**  Formats for a set of calls. */
+export type ExportFormat = 
+/**  A JSON array of full analyses, transcripts included. */
+"json" | 
+/**  One row per call with its main facts, fields as JSON and the transcript as text. */
+"csv";
+
+/**  A field value a user corrected by hand; the analysis shows the corrected value. */
+export type FieldCorrection = {
+	field: string,
+	/**  What the analysis had before the first correction (`None` when the field was absent). */
+	original: Value | null,
+	/**  The value now saved (`null` when the user removed the field). */
+	corrected: Value,
+	/**  When the field was last corrected, RFC 3339 UTC. */
+	corrected_at: string,
+};
+
+/**  Facts every call has, whatever its domain. */
+export type GeneralInfo = {
+	agent_name: string | null,
+	customer_name: string | null,
+	sentiment: Sentiment,
+	sentiment_trend: SentimentTrend,
+	resolution: Resolution,
+	call_reason: string,
+	follow_up_actions: string[],
+};
+
+/**  A change in one analysis job's state, sent to the window as the `job-event` event. */
+export type JobEvent = JobUpdate;
+
+/**  Where a job is: waiting, running a stage, or finished one way or another. */
+export type JobState = { kind: "queued" } | { kind: "running"; stage: Stage; fraction: number | null } | { kind: "done"; call_id: number; domain: string; category: string } | 
+/**
+ *  `message` names the file and says what went wrong; `missing_model` names the speech
+ *  model to install when that is the reason, so a shell can offer to.
+ */
+{ kind: "failed"; message: string; missing_model: string | null } | { kind: "cancelled" };
+
+/**  A change in one job's state. */
+export type JobUpdate = {
+	job_id: number,
+	file_name: string,
+	path: string,
+	state: JobState,
+};
+
 /**  A speech model the user can pick. */
 export type ModelChoice = {
 	name: string,
@@ -231,8 +254,17 @@ export type ModelChoice = {
 
 /**  A key the user typed, to be stored in the keyring. Its `Debug` never shows the key. */
 export type NewSecret = {
-	name: SecretName,
+	kind: SecretKind,
 	value: string,
+};
+
+/**  One page of a list. */
+export type Page<T> = {
+	items: T[],
+	/**  The offset this page starts at. */
+	offset: number,
+	/**  Whether rows follow this page (ask again with `offset + items.len()`). */
+	has_more: boolean,
 };
 
 /**  Who analyses transcripts after transcription. */
@@ -240,135 +272,154 @@ export type ProviderChoice =
 /**  The built-in rule-based analyzer: nothing leaves the machine, no tokens spent. */
 "offline";
 
-/**  One piece of personal data replaced by a placeholder. */
-export type RedactionView = {
-	kind: string,
+/**  One piece of personal or payment data replaced by a placeholder. */
+export type Redaction = {
+	/**  `card`, `ssn`, `phone`, `email`, `date_of_birth`, `account_number`, `address`. */
+	type: string,
 	start_ms: number,
 };
 
-/**  How a call ended (`callscope::llm::Resolution`). */
-export type ResolutionLabel = "resolved" | "unresolved" | "escalated" | "follow_up";
+/**  How the call ended. */
+export type Resolution = "resolved" | "unresolved" | "escalated" | "follow_up";
 
 /**  A call that matched a search, with the passage that matched. */
-export type SearchHitView = {
-	call: CallRowView,
-	snippet: SnippetPartView[],
+export type SearchHit = {
+	call: CallRow,
+	/**  The best-matching passage, split into plain and matched parts. */
+	snippet: SnippetPart[],
 };
 
-/**  A key kept in the OS keyring (`callscope::secrets::SecretKind`). */
-export type SecretName = "gemini_api_key" | "openai_api_key" | "supabase_key";
+/**  A key Callscope can keep. */
+export type SecretKind = 
+/**  Google Gemini API key (`x-goog-api-key`). */
+"gemini_api_key" | 
+/**  Key for an OpenAI-compatible endpoint (`Authorization: Bearer`). */
+"openai_api_key" | 
+/**  Supabase project key for team sync (the publishable/anon key). */
+"supabase_key";
 
-/**  Whether a key is stored. */
-export type SecretState = "stored" | "missing" | 
-/**  The keyring could not be asked; `message` says why. */
-"unavailable";
+/**  Whether a key is stored, as the settings screen shows it (never the key itself). */
+export type SecretStatus = 
+/**  Stored; `masked` shows at most its last four characters, e.g. `••••1234`. */
+{ state: "stored"; masked: string } | 
+/**  Nothing stored. */
+{ state: "missing" } | 
+/**  The keyring could not be asked; the message says why and what to do. */
+{ state: "unavailable"; message: string };
 
 /**  A key as the settings screen shows it: never the key, at most its last four characters. */
 export type SecretView = {
-	name: SecretName,
+	kind: SecretKind,
 	label: string,
-	state: SecretState,
-	/**  `••••1234` when stored. */
-	masked: string | null,
-	/**  Why the keyring could not be asked, or a warning about the stored key. */
-	message: string | null,
+	status: SecretStatus,
+	/**  A warning about the stored key (a Supabase key that bypasses row-level security). */
+	warning: string | null,
 	/**  What will use it. */
 	used_by: string,
 };
 
 /**  One stretch of speech by one speaker. */
-export type SegmentView = {
+export type Segment = {
 	start_ms: number,
 	end_ms: number,
-	speaker: SpeakerLabel,
+	speaker: Speaker,
 	text: string,
+	/**  Mean token probability in 0…1 (1 for text that did not come from a recogniser). */
 	confidence: number | null,
 };
 
-/**  Overall feeling of a call (`callscope::llm::Sentiment`). */
-export type SentimentLabel = "positive" | "neutral" | "negative";
+/**  Overall feeling of a call or a turn. */
+export type Sentiment = "positive" | "neutral" | "negative";
 
-/**  What the user chose; saved as JSON in the data folder. */
+/**  How the customer's sentiment moved from the first third of the call to the last. */
+export type SentimentTrend = "improving" | "stable" | "declining";
+
+/**  What the user chose; saved as JSON in the data folder (`settings.json`). */
 export type Settings = {
 	/**  Whisper model name (`tiny.en`, `base`, …) used for new analyses. */
 	model?: string,
+	/**  Who analyses the transcript. */
 	provider?: ProviderChoice,
 	/**  Keep transcripts and summaries unredacted in the library. */
 	keep_original_pii?: boolean,
 	/**  The agent is on the right channel (the default is left). */
 	swap_channels?: boolean,
 	/**
-	 *  Base URL of an OpenAI-compatible API (`https://api.openai.com/v1`, Ollama's
-	 *  `http://localhost:11434/v1`); empty when not set.
+	 *  Check long stretches of continuous sound (music on hold, line noise) with the
+	 *  speech-activity model, when it is installed, and keep only their speech.
 	 */
-	openai_base_url?: string,
-	/**  The Supabase project URL for team sync (`https://PROJECT.supabase.co`); empty when not set. */
-	supabase_url?: string,
+	filter_music?: boolean,
+	/**  Spoken language as an ISO 639-1 code (`en`), or `auto`. */
+	language?: string,
 };
 
 /**  The settings screen's content: the settings and what they can be set to. */
 export type SettingsView = {
+	/**  The settings as saved (what the screen edits). */
 	settings: Settings,
+	/**  Settings an environment variable overrides, with the variable's name. */
+	overridden: ([string, string])[],
 	/**  Speech models in the default (q8_0) format, installed ones first. */
 	models: ModelChoice[],
 	/**  The keys the app can keep, in the OS keyring. */
 	secrets: SecretView[],
 	/**  The data folder in use: library, settings and logs. */
 	data_dir: string,
-	data_dir_source: DataDirSource,
+	data_dir_source: DataDirOrigin,
 	/**  The folder the next start will use, when it differs from `data_dir`. */
 	next_data_dir: string | null,
 	models_dir: string,
 	log_dir: string,
 };
 
-/**  A piece of a search snippet; matched pieces are highlighted. */
-export type SnippetPartView = {
+/**  A piece of a search snippet. */
+export type SnippetPart = {
 	text: string,
+	/**  Whether this piece is a searched word (to be highlighted). */
 	matched: boolean,
 };
 
-/**  The order of a call list (`callscope::store::CallSort`). */
-export type SortOrder = "newest" | "oldest" | "longest" | "shortest";
+/**  Who spoke a segment. In a stereo call the agent is on one channel and the customer on the other. */
+export type Speaker = "agent" | "customer" | "unknown";
 
-/**  Who spoke a segment (`callscope::stt::Speaker`). */
-export type SpeakerLabel = "agent" | "customer" | "unknown";
+/**  The stage of work a progress event belongs to. */
+export type Stage = "decoding" | "transcribing" | "detecting" | "extracting" | "measuring" | "redacting" | "saving" | "done";
 
-/**  The stage of work a running job is in (`callscope::progress::Stage`). */
-export type StageLabel = "decoding" | "transcribing" | "detecting" | "extracting" | "measuring" | "redacting" | "summarizing" | "saving" | "done";
-
-/**  Token usage per stage, in the original service's stage names. */
-export type TokenUsageView = {
-	detection: TokensView,
-	analysis: TokensView,
-	prompt_generation: TokensView,
-	total: TokensView,
+/**  Token usage in the original service's stage names. */
+export type StageTokenUsage = {
+	stage1_transcription_and_detection: StageTokens,
+	stage2_combined_analysis: StageTokens,
+	prompt_generation: StageTokens,
+	total: StageTokens,
 };
 
-/**  Tokens of one stage. */
-export type TokensView = {
+/**  Tokens of one stage, with their sum spelled out as the original API did. */
+export type StageTokens = {
 	input: number,
 	output: number,
 	total: number,
 };
 
-/**  How the customer's sentiment moved (`callscope::llm::SentimentTrend`). */
-export type TrendLabel = "improving" | "stable" | "declining";
+/**  The transcript as stored and returned: full text plus timed segments. */
+export type Transcription = {
+	text: string,
+	segments: Segment[],
+};
 
-/**  Sentiment of one transcript segment. */
-export type TurnSentimentView = {
+/**  Sentiment of one transcript segment, by index into the transcript's segments. */
+export type TurnSentiment = {
 	segment: number,
 	start_ms: number,
-	/**  −1 … 1. */
+	/**  −1 (very negative) … 1 (very positive). */
 	score: number | null,
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
-/**  A recording's shape for drawing (`callscope::audio::Waveform`). */
-export type WaveformView = {
+/**  A clip's shape: for each channel, `buckets` peak levels in 0…1 covering equal stretches of time. */
+export type Waveform = {
 	duration_ms: number,
-	/**  One row per channel (agent, then customer), peak levels in 0…1. */
+	/**  One row per channel (in a call: agent, then customer), each `buckets` long. */
 	peaks: ((number | null)[])[],
 };
 

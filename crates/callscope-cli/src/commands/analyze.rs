@@ -2,28 +2,28 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
-use callscope::llm::offline::OfflineProvider;
-use callscope::models::{ModelFormat, ModelStore};
-use callscope::pipeline::{analyze_file, AnalyzeJob};
+use callscope::config::{ConfigStore, Settings};
+use callscope::models::ModelStore;
+use callscope::pipeline::{self, file_name, Job, PipelineError};
 use callscope::progress::CancelToken;
 use callscope::store::Store;
-use callscope::stt::{TranscribeOptions, WhisperTranscriber};
 use clap::Args;
 
 use super::calls::write_report;
 use super::progress::{show, Bars};
 
-/// Arguments of `callscope analyze`.
+/// Arguments of `callscope analyze`; a flag left out takes the saved setting (`callscope config`).
 #[derive(Args)]
 pub struct AnalyzeArgs {
     /// Recordings to analyse (wav, mp3, m4a, flac, ogg).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Speech model: tiny.en (fastest), base (default), small.
-    #[arg(long, default_value = "base")]
-    model: String,
+    /// Speech model: tiny.en (fastest), base, small; default: the `model` setting.
+    #[arg(long)]
+    model: Option<String>,
     /// The agent is on the right channel and the customer on the left.
     #[arg(long)]
     swap_channels: bool,
@@ -35,31 +35,30 @@ pub struct AnalyzeArgs {
     keep_original_pii: bool,
 }
 
+impl AnalyzeArgs {
+    /// The saved settings with this command's flags applied.
+    fn settings(&self, saved: Settings) -> Settings {
+        Settings {
+            model: self.model.clone().unwrap_or(saved.model),
+            swap_channels: self.swap_channels || saved.swap_channels,
+            keep_original_pii: self.keep_original_pii || saved.keep_original_pii,
+            ..saved
+        }
+    }
+}
+
 /// Analyse every file; a failed file is reported and the others still run.
-pub fn run(args: AnalyzeArgs, store: &mut Store) -> anyhow::Result<ExitCode> {
+pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow::Result<ExitCode> {
     let models = ModelStore::open_default().context("opening the model folder")?;
-    let model_path = models.path(&args.model, ModelFormat::Q8_0).with_context(|| format!("finding model {}", args.model))?;
-    let transcriber = WhisperTranscriber::shared(&model_path)?;
-    let provider = OfflineProvider::new();
-    let transcribe = TranscribeOptions {
-        swap_channels: args.swap_channels,
-        vad_model: models.vad_path().ok(),
-        ..TranscribeOptions::default()
-    };
-    let job = AnalyzeJob {
-        transcriber: transcriber.as_ref(),
-        transcribe: &transcribe,
-        provider: &provider,
-        keep_original_pii: args.keep_original_pii,
-    };
+    let job = Job::from_settings(&args.settings(config.get()), &models).map_err(with_hint)?;
     let bars = Bars::new();
     let cancel = CancelToken::new();
     let mut results = Vec::new();
     let mut failed = 0;
     for path in &args.files {
-        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let bar = bars.file(&name);
-        let result = analyze_file(path, &job, store, &|p| show(&bar, p), &cancel);
+        let bar = bars.file(&file_name(path));
+        let on_bar = bar.clone();
+        let result = pipeline::block_on(pipeline::analyze_file(path, &job, store, Arc::new(move |p| show(&on_bar, p)), &cancel));
         bar.finish_and_clear();
         match result {
             Ok(call) => {
@@ -71,7 +70,7 @@ pub fn run(args: AnalyzeArgs, store: &mut Store) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e}");
+                eprintln!("error: {}", with_hint(e));
             }
         }
     }
@@ -84,4 +83,12 @@ pub fn run(args: AnalyzeArgs, store: &mut Store) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The engine's error with what to type to fix it, where there is such a thing.
+pub fn with_hint(e: PipelineError) -> anyhow::Error {
+    match e.missing_model() {
+        Some(name) => anyhow::anyhow!("{e}; install it with `callscope models install {name}`"),
+        None => anyhow::Error::new(e),
+    }
 }

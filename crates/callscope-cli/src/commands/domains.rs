@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use callscope::analysis::CatalogEntry;
-use callscope::llm::{ExtractionPrompt, FieldSpec};
+use callscope::call::CatalogEntry;
+use callscope::call::{ExtractionPrompt, FieldSpec};
 use callscope::store::Store;
 use serde::{Deserialize, Serialize};
 

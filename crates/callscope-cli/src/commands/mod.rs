@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod calls;
+pub mod config;
 pub mod domains;
 pub mod models;
 pub mod progress;

@@ -83,7 +83,13 @@ pub fn run(cmd: ModelsCommand) -> anyhow::Result<ExitCode> {
             report(&result.with_context(|| format!("importing {}", dir.display()))?);
         }
         ModelsCommand::Path { name, format } => {
-            println!("{}", store.path(&name, format)?.display());
+            let path = store.path(&name, format).map_err(|e| match &e {
+                callscope::models::ModelError::NotInstalled { name, .. } => {
+                    anyhow::anyhow!("{e}; install it with `callscope models install {name} --format {format}`")
+                }
+                _ => anyhow::Error::new(e),
+            })?;
+            println!("{}", path.display());
         }
         ModelsCommand::Download { name, format } => {
             let bar = progress_bar(&name);

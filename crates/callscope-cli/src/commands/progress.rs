@@ -34,7 +34,6 @@ pub fn show(bar: &ProgressBar, p: Progress) {
         Stage::Extracting => "extracting",
         Stage::Measuring => "measuring",
         Stage::Redacting => "redacting",
-        Stage::Summarizing => "summarizing",
         Stage::Saving => "saving",
         Stage::Done => "done",
     };

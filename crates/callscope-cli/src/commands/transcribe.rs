@@ -4,12 +4,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use callscope::models::{ModelFormat, ModelStore};
-use callscope::pipeline::transcribe_file;
+use callscope::config::{ConfigStore, Settings};
+use callscope::models::ModelStore;
+use callscope::pipeline::{file_name, transcribe_file, Job};
 use callscope::progress::CancelToken;
-use callscope::stt::{to_srt, to_vtt, TranscribeOptions, Transcript, WhisperTranscriber};
+use callscope::stt::{to_srt, to_vtt, Transcript};
 use clap::{Args, ValueEnum};
 
+use super::analyze::with_hint;
 use super::progress::{show, Bars};
 
 /// Output format of `transcribe`.
@@ -21,24 +23,24 @@ pub enum OutputFormat {
     Vtt,
 }
 
-/// Arguments of `callscope transcribe`.
+/// Arguments of `callscope transcribe`; a flag left out takes the saved setting (`callscope config`).
 #[derive(Args)]
 pub struct TranscribeArgs {
     /// Recordings to transcribe (wav, mp3, m4a, flac, ogg).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Speech model: tiny.en (fastest), base (default, more accurate), small.
-    #[arg(long, default_value = "base")]
-    model: String,
+    /// Speech model: tiny.en (fastest), base, small; default: the `model` setting.
+    #[arg(long)]
+    model: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
     /// The agent is on the right channel and the customer on the left.
     #[arg(long)]
     swap_channels: bool,
-    /// Spoken language (ISO 639-1, e.g. `en`), or `auto`.
-    #[arg(long, default_value = "en")]
-    language: String,
+    /// Spoken language (ISO 639-1, e.g. `en`), or `auto`; default: the `language` setting.
+    #[arg(long)]
+    language: Option<String>,
     /// Beam search width (1 = greedy, fastest).
     #[arg(long, default_value_t = 1)]
     beam: u32,
@@ -62,25 +64,24 @@ fn mmss(ms: u64) -> String {
 }
 
 /// Transcribe every file; a failed file is reported and the others still run.
-pub fn run(args: TranscribeArgs) -> anyhow::Result<ExitCode> {
-    let store = ModelStore::open_default().context("opening the model folder")?;
-    let model_path = store.path(&args.model, ModelFormat::Q8_0).with_context(|| format!("finding model {}", args.model))?;
-    let transcriber = WhisperTranscriber::shared(&model_path)?;
-    let options = TranscribeOptions {
-        swap_channels: args.swap_channels,
-        language: args.language.clone(),
-        beam_size: Some(args.beam),
-        // Music on hold is only filtered when the VAD model is installed; without it the
-        // recogniser still works, it just hears the music too.
-        vad_model: store.vad_path().ok(),
+pub fn run(args: TranscribeArgs, config: &ConfigStore) -> anyhow::Result<ExitCode> {
+    let saved = config.get();
+    let settings = Settings {
+        model: args.model.clone().unwrap_or(saved.model.clone()),
+        language: args.language.clone().unwrap_or(saved.language.clone()),
+        swap_channels: args.swap_channels || saved.swap_channels,
+        ..saved
     };
+    let models = ModelStore::open_default().context("opening the model folder")?;
+    let job = Job::from_settings(&settings, &models).map_err(with_hint)?;
+    let options = callscope::stt::TranscribeOptions { beam_size: Some(args.beam), ..job.transcribe_options() };
+    let transcriber = job.transcriber();
     let bars = Bars::new();
     let cancel = CancelToken::new();
     let mut failed = 0;
     let many = args.files.len() > 1;
     for path in &args.files {
-        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let bar = bars.file(&name);
+        let bar = bars.file(&file_name(path));
         let result = transcribe_file(path, transcriber.as_ref(), &options, &|p| show(&bar, p), &cancel);
         bar.finish_and_clear();
         match result {
@@ -92,7 +93,7 @@ pub fn run(args: TranscribeArgs) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e}");
+                eprintln!("error: {}", with_hint(e));
             }
         }
     }

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use callscope::analysis::redact::{redact_transcript, RedactedTranscript};
 use callscope::analysis::score::{name_matches, pii_recall, score_fields, FieldScore, PiiScore};
-use callscope::analysis::{spoken, CallAnalysis};
+use callscope::call::CallAnalysis;
+use callscope::analysis::spoken;
 use callscope::stt::{word_error_rate, Transcript};
 use serde_json::Value;
 

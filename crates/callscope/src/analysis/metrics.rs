@@ -27,7 +27,7 @@
 //!   word); words per minute divide a participant's words by their own talk time.
 //! - Percentages and words per minute are rounded to one decimal.
 
-use crate::analysis::ConversationMetrics;
+use crate::call::ConversationMetrics;
 use crate::stt::{Speaker, Transcript};
 
 /// A pause shorter than this between two segments of the same speaker does not end their turn.

@@ -1,17 +1,13 @@
-//! Call analysis: from a transcript to domain, fields, metrics, redactions and a summary.
+//! Call analysis stages that need no provider and no storage: redaction, spoken-language
+//! parsing, speaker turns, conversation metrics, the built-in rule-based understanding
+//! (`rules`) and scoring against ground truth. The service layer (`pipeline`) runs them in
+//! order with a provider and the store.
 
-mod catalog;
 pub mod metrics;
-mod pipeline;
 pub mod redact;
-mod result;
+pub mod rules;
 pub mod score;
 pub mod spoken;
 pub mod turns;
 
-pub use catalog::{CatalogEntry, DomainCatalog};
 pub use metrics::measure;
-pub use pipeline::{analyze, analyze_and_store, AnalysisError, AnalysisRequest};
-pub use result::{
-    CallAnalysis, ConversationMetrics, Redaction, StageTokenUsage, StageTokens, Transcription,
-};

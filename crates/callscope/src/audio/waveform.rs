@@ -7,6 +7,7 @@ use super::AudioClip;
 
 /// A clip's shape: for each channel, `buckets` peak levels in 0…1 covering equal stretches of time.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Waveform {
     pub duration_ms: u64,
     /// One row per channel (in a call: agent, then customer), each `buckets` long.

@@ -1,6 +1,6 @@
 //! One CSV row per call (RFC 4180), safe to open in a spreadsheet.
 
-use crate::analysis::CallAnalysis;
+use crate::call::CallAnalysis;
 
 /// The columns of a CSV export, in order.
 pub const CSV_HEADER: [&str; 24] = [

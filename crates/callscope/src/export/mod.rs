@@ -19,7 +19,9 @@ pub use redact::redacted;
 pub use write::{export_call_to_file, export_calls, export_calls_to_file};
 
 /// Formats for a set of calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// A JSON array of full analyses, transcripts included.
     Json,
@@ -28,7 +30,9 @@ pub enum ExportFormat {
 }
 
 /// Formats for one call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
 pub enum CallExportFormat {
     /// The whole analysis as one JSON object, in the API's result shape.
     Json,

@@ -1,7 +1,7 @@
 //! Personal data out of a call's free text before it is exported.
 
 use crate::analysis::redact::{redact_transcript, redact_with_year};
-use crate::analysis::CallAnalysis;
+use crate::call::CallAnalysis;
 use crate::stt::{Segment, Speaker, Transcript};
 
 /// The call with personal data in its transcript, summary, call reason and follow-ups replaced

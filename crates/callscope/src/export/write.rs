@@ -3,7 +3,7 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use crate::analysis::CallAnalysis;
+use crate::call::CallAnalysis;
 use crate::store::{CallFilter, CallSort, Paging, Store};
 use crate::stt::{to_srt, to_vtt, Transcript};
 

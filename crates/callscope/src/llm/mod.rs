@@ -4,14 +4,11 @@
 pub mod offline;
 mod types;
 
-pub use types::{
-    Analysis, Completion, Detection, ExtractionPrompt, FieldKind, FieldSpec, GeneralInfo, LlmError,
-    Resolution, Sentiment, SentimentTrend, TokenUsage, TurnSentiment,
-};
+pub use types::{Completion, LlmError};
 
 use async_trait::async_trait;
 
-use crate::analysis::DomainCatalog;
+use crate::call::{Detection, DomainCatalog, ExtractionPrompt, Findings};
 use crate::stt::Transcript;
 
 /// A source of call understanding. Implementations receive only what may leave the machine for
@@ -49,5 +46,5 @@ pub trait LlmProvider: Send + Sync {
         &self,
         transcript: &Transcript,
         prompt: &ExtractionPrompt,
-    ) -> Result<Completion<Analysis>, LlmError>;
+    ) -> Result<Completion<Findings>, LlmError>;
 }

@@ -32,14 +32,12 @@ pub enum ModelError {
     },
 
     /// The model is known but its file is not in the models directory.
-    #[error("model {name} ({format}) is not installed; run `{command}`")]
+    #[error("the speech model {name} ({format}) is not installed")]
     NotInstalled {
         /// The model's name.
         name: String,
         /// The format asked for.
         format: String,
-        /// The command that installs it.
-        command: String,
     },
 
     /// The model has no complete copy in any registry package; it can only be downloaded.
@@ -175,7 +173,6 @@ impl ModelError {
         Self::NotInstalled {
             name: name.to_owned(),
             format: format.to_string(),
-            command: format!("callscope models install {name} --format {format}"),
         }
     }
 }

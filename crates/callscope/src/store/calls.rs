@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::analysis::CallAnalysis;
+use crate::call::CallAnalysis;
 
 use super::codec::to_json;
 use super::insert::insert_in;
@@ -16,6 +16,7 @@ use super::{clock, Store, StoreError};
 
 /// A field value a user corrected by hand; the analysis shows the corrected value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldCorrection {
     pub field: String,
     /// What the analysis had before the first correction (`None` when the field was absent).
@@ -24,6 +25,18 @@ pub struct FieldCorrection {
     pub corrected: Value,
     /// When the field was last corrected, RFC 3339 UTC.
     pub corrected_at: String,
+}
+
+/// One stored call as a detail screen or `calls show --json` presents it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CallDetail {
+    /// The analysis, corrections applied.
+    pub call: CallAnalysis,
+    /// The fields a user corrected, by name.
+    pub corrections: Vec<FieldCorrection>,
+    /// Whether the recording is still where it was analysed (so it can be played).
+    pub audio_available: bool,
 }
 
 /// A call as the outbox carries it: the analysis plus what identifies and qualifies it.
@@ -74,6 +87,14 @@ impl Store {
     /// The call with this id as it was saved (with corrections applied), or `None`.
     pub fn call(&self, id: i64) -> Result<Option<CallAnalysis>, StoreError> {
         Ok(read_call(&self.conn, &self.path, id)?.map(|stored| stored.analysis))
+    }
+
+    /// The call with this id, its corrections and whether its recording can still be played.
+    pub fn call_detail(&self, id: i64) -> Result<CallDetail, StoreError> {
+        let call = self.call(id)?.ok_or(StoreError::CallNotFound { id })?;
+        let corrections = self.corrections(id)?;
+        let audio_available = self.audio_path(id)?.is_some_and(|p| p.is_file());
+        Ok(CallDetail { call, corrections, audio_available })
     }
 
     /// Where the call's audio was kept when it was analysed, if it was recorded.

@@ -3,8 +3,8 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{CatalogEntry, DomainCatalog};
-use crate::llm::{ExtractionPrompt, FieldSpec};
+use crate::call::{CatalogEntry, DomainCatalog};
+use crate::call::{ExtractionPrompt, FieldSpec};
 
 use super::codec::{from_json, to_json};
 use super::outbox::{enqueue, pair_key, OutboxEntity, OutboxOp};

@@ -34,24 +34,6 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
-    /// A folder chosen for the data cannot be created or written to.
-    #[error("cannot use {path} as the data folder: {source}; choose another folder you may write to")]
-    NotWritable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-
-    /// The file remembering the chosen data folder cannot be written.
-    #[error("could not save the data folder choice to {path}: {source}; check that you may write to that folder")]
-    DataDirChoice {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-
-    /// The platform has no per-user data folder (no home directory).
-    #[error("could not find a data folder for Callscope; set CALLSCOPE_DATA to the folder that should hold the call library")]
-    NoDataDir,
-
     /// The file was written by a newer Callscope whose schema this build does not know.
     #[error("the call library {path} was created by a newer version of Callscope; update Callscope to open it")]
     TooNew { path: PathBuf },

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection};
 
-use crate::analysis::CallAnalysis;
+use crate::call::CallAnalysis;
 
 use super::codec::{int, label, to_json};
 use super::outbox::{enqueue, OutboxEntity, OutboxOp};
@@ -19,7 +19,7 @@ const INSERT_GENERAL: &str = "INSERT INTO general (
     sentiment, sentiment_trend, resolution,
     agent_name, customer_name, call_reason, follow_up_actions,
     summary, transcript_text, turn_sentiments, redactions,
-    provider, model,
+    provider, model, transcriber,
     stage1_input_tokens, stage1_output_tokens, stage2_input_tokens, stage2_output_tokens,
     prompt_generation_input_tokens, prompt_generation_output_tokens,
     agent_talk_pct, customer_talk_pct, silence_pct, longest_silence_ms,
@@ -32,7 +32,7 @@ const INSERT_GENERAL: &str = "INSERT INTO general (
     ?8, ?9, ?10,
     ?11, ?12, ?13, ?14,
     ?15, ?16, ?17, ?18,
-    ?19, ?20,
+    ?19, ?20, ?42,
     ?21, ?22, ?23, ?24,
     ?25, ?26,
     ?27, ?28, ?29, ?30,
@@ -110,6 +110,7 @@ pub(crate) fn insert_in(
                 created_at,
                 created_ms,
                 now,
+                analysis.transcriber,
             ])
         })
         .map_err(fail)?;

@@ -12,7 +12,6 @@ mod clock;
 mod codec;
 mod error;
 mod insert;
-mod location;
 mod outbox;
 mod query;
 mod read;
@@ -26,22 +25,13 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use clock::parse_date;
 pub use error::StoreError;
-pub use location::{
-    check_writable, data_location, platform_data_dir, DataDirChoice, DataDirOrigin, DataLocation,
-};
 pub use outbox::{OutboxEntity, OutboxEntry, OutboxOp};
 pub use query::{CallFilter, CallRow, CallSort, Page, Paging};
 pub use schema::SCHEMA_VERSION;
 pub use search::{SearchHit, SnippetPart};
 pub use time::Date;
 
-pub use calls::FieldCorrection;
-
-/// The library's file name inside the data folder.
-pub const FILE_NAME: &str = "callscope.sqlite3";
-
-/// Environment variable naming the folder that holds the library (overrides the platform default).
-pub const DATA_DIR_ENV: &str = "CALLSCOPE_DATA";
+pub use calls::{CallDetail, FieldCorrection};
 
 /// How long a statement waits for another process's write lock before giving up with `Locked`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -69,17 +59,6 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::from_sqlite(path, e))?;
         Store::prepare(conn, path.to_path_buf())
-    }
-
-    /// Open the library in the user's data folder (`$CALLSCOPE_DATA` when set, else the folder
-    /// chosen in the app's settings, else the platform's).
-    pub fn open_default() -> Result<Store, StoreError> {
-        Store::open(&Store::default_path()?)
-    }
-
-    /// Where `open_default` keeps the library: in `data_location()`'s folder.
-    pub fn default_path() -> Result<PathBuf, StoreError> {
-        Ok(data_location()?.dir.join(FILE_NAME))
     }
 
     /// A private library in memory, gone when dropped (for tests and previews).

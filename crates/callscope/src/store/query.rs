@@ -4,16 +4,18 @@ use std::path::Path;
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Row};
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use time::Date;
 
-use crate::llm::{Resolution, Sentiment};
+use crate::call::{Resolution, Sentiment};
 
 use super::codec::{from_label, label};
 use super::{clock, Store, StoreError};
 
 /// Which calls to show; every criterion left `None` matches all calls.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct CallFilter {
     pub domain: Option<String>,
     pub category: Option<String>,
@@ -21,14 +23,28 @@ pub struct CallFilter {
     pub resolution: Option<Resolution>,
     /// Part of the agent's name; case is ignored for ASCII letters.
     pub agent: Option<String>,
-    /// First day included (UTC), by when the call was analysed.
+    /// First day included (UTC), by when the call was analysed; `YYYY-MM-DD` in JSON.
+    #[serde(deserialize_with = "optional_date")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub since: Option<Date>,
-    /// Last day included (UTC), by when the call was analysed.
+    /// Last day included (UTC), by when the call was analysed; `YYYY-MM-DD` in JSON.
+    #[serde(deserialize_with = "optional_date")]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub until: Option<Date>,
 }
 
+/// A `YYYY-MM-DD` date, where blank or absent means no date.
+fn optional_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => clock::parse_date(t).map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
 /// The order of a call list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum CallSort {
     /// Most recently analysed first.
@@ -69,6 +85,7 @@ impl Default for Paging {
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// The offset this page starts at.
@@ -79,6 +96,7 @@ pub struct Page<T> {
 
 /// A call as list views show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CallRow {
     pub id: i64,
     pub file_name: String,

@@ -6,8 +6,8 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{Map, Value};
 
-use crate::analysis::{CallAnalysis, ConversationMetrics, StageTokenUsage, Transcription};
-use crate::llm::{GeneralInfo, TokenUsage};
+use crate::call::{CallAnalysis, ConversationMetrics, StageTokenUsage, Transcription};
+use crate::call::{GeneralInfo, TokenUsage};
 use crate::stt::Segment;
 
 use super::codec::{from_json, from_label, speaker_from_label, uint};
@@ -135,9 +135,9 @@ fn read_general(r: &Row) -> rusqlite::Result<GeneralRow> {
             agent_name: r.get("agent_name")?,
             customer_name: r.get("customer_name")?,
             // Decoded from their labels by the caller.
-            sentiment: crate::llm::Sentiment::Neutral,
-            sentiment_trend: crate::llm::SentimentTrend::Stable,
-            resolution: crate::llm::Resolution::Unresolved,
+            sentiment: crate::call::Sentiment::Neutral,
+            sentiment_trend: crate::call::SentimentTrend::Stable,
+            resolution: crate::call::Resolution::Unresolved,
             call_reason: r.get("call_reason")?,
             follow_up_actions: Vec::new(),
         },
@@ -161,6 +161,7 @@ fn read_general(r: &Row) -> rusqlite::Result<GeneralRow> {
         token_usage: StageTokenUsage::from_stages(stage1, stage2, prompt),
         provider: r.get("provider")?,
         model: r.get("model")?,
+        transcriber: r.get("transcriber")?,
         created_at: r.get("created_at")?,
     };
     Ok(GeneralRow {

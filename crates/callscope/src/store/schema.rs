@@ -5,12 +5,12 @@
 use rusqlite::{params, Transaction};
 use rusqlite_migration::{HookResult, Migrations, M};
 
-use crate::analysis::DomainCatalog;
+use crate::call::DomainCatalog;
 
 use super::clock;
 
 /// The schema version this build creates and expects.
-pub const SCHEMA_VERSION: usize = 2;
+pub const SCHEMA_VERSION: usize = 3;
 
 /// Version 1: the call library (mirrors the original `general`, `domain_specific`, `prompts`
 /// tables, plus segments, the domain catalog and the sync outbox).
@@ -167,11 +167,15 @@ pub(crate) const REINDEX_CALL: &str = concat!(
     " WHERE g.id = ?1"
 );
 
+/// Version 3: which speech engine and model transcribed each call.
+const V3_TRANSCRIBER: &str = "ALTER TABLE general ADD COLUMN transcriber TEXT NOT NULL DEFAULT '';";
+
 /// Every migration, oldest first; the database's `user_version` counts how many have run.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up_with_hook(V1_LIBRARY, seed_catalog),
         M::up(V2_SEARCH),
+        M::up(V3_TRANSCRIBER),
     ])
 }
 

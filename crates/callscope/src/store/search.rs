@@ -13,6 +13,7 @@ use super::{Store, StoreError};
 
 /// A call that matched a search, with the passage that matched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     pub call: CallRow,
     /// The best-matching passage, split into plain and matched parts.
@@ -21,6 +22,7 @@ pub struct SearchHit {
 
 /// A piece of a search snippet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SnippetPart {
     pub text: String,
     /// Whether this piece is a searched word (to be highlighted).

@@ -75,9 +75,9 @@ pub trait Transcriber: Send + Sync {
 /// Why transcription failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SttError {
-    #[error("model file {path} not found. Install it with `callscope models install base`.")]
+    #[error("the speech model file {path} is not there; install the model again")]
     ModelMissing { path: PathBuf },
-    #[error("model file {path} could not be loaded ({detail}). Reinstall it with `callscope models install`.")]
+    #[error("the speech model file {path} could not be loaded ({detail}); it may be damaged: install the model again")]
     ModelLoad { path: PathBuf, detail: String },
     #[error("the speech recogniser failed: {detail}")]
     Whisper { detail: String },

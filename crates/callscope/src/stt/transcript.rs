@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Who spoke a segment. In a stereo call the agent is on one channel and the customer on the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Speaker {
     Agent,
@@ -24,6 +25,7 @@ impl Speaker {
 
 /// One stretch of speech by one speaker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Segment {
     pub start_ms: u64,
     pub end_ms: u64,

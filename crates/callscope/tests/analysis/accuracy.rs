@@ -1,6 +1,6 @@
 use callscope::analysis::redact::redact_with_year;
 use callscope::analysis::score::{score_call, CallScore, FieldScore, PiiScore};
-use callscope::analysis::DomainCatalog;
+use callscope::call::DomainCatalog;
 use callscope::llm::offline::OfflineProvider;
 
 use super::fixtures::{self, Call};

@@ -4,7 +4,8 @@ mod metrics {
     use std::path::PathBuf;
 
     use callscope::analysis::metrics::TURN_MERGE_GAP_MS;
-    use callscope::analysis::{measure, ConversationMetrics};
+    use callscope::call::ConversationMetrics;
+    use callscope::analysis::measure;
     use callscope::stt::{Segment, Speaker, Transcript};
 
     use Speaker::{Agent, Customer, Unknown};

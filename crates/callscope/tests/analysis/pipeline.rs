@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use callscope::analysis::{analyze_and_store, AnalysisRequest, CallAnalysis};
+use callscope::call::CallAnalysis;
+use callscope::pipeline::{analyze_and_store, block_on, AnalysisRequest};
 use callscope::llm::offline::OfflineProvider;
 use callscope::progress::{ignore_progress, CancelToken, Progress, Stage};
 use callscope::store::Store;
@@ -28,8 +29,8 @@ fn scripted(id: &str) -> Transcript {
 
 fn analyse(store: &mut Store, id: &str, keep_original_pii: bool) -> CallAnalysis {
     let transcript = scripted(id);
-    let request = AnalysisRequest { file_name: &format!("{id}.wav"), transcript: &transcript, keep_original_pii };
-    analyze_and_store(&OfflineProvider::with_reference_year(2025), store, &request, None, &ignore_progress, &CancelToken::new())
+    let request = AnalysisRequest { file_name: &format!("{id}.wav"), transcript: &transcript, keep_original_pii, transcriber: "script" };
+    block_on(analyze_and_store(&OfflineProvider::with_reference_year(2025), store, &request, None, &ignore_progress, &CancelToken::new()))
         .expect("analysis succeeds")
 }
 
@@ -92,10 +93,10 @@ fn the_offline_provider_reports_zero_tokens_for_every_stage() {
 fn progress_walks_the_stages_and_a_cancelled_analysis_stores_nothing() {
     let mut store = Store::open_in_memory().unwrap();
     let transcript = scripted("call_03");
-    let request = AnalysisRequest { file_name: "call_03.wav", transcript: &transcript, keep_original_pii: false };
+    let request = AnalysisRequest { file_name: "call_03.wav", transcript: &transcript, keep_original_pii: false, transcriber: "script" };
     let seen = std::sync::Mutex::new(Vec::new());
     let sink = |p: Progress| seen.lock().unwrap().push(p.stage);
-    analyze_and_store(&OfflineProvider::new(), &mut store, &request, None, &sink, &CancelToken::new()).unwrap();
+    block_on(analyze_and_store(&OfflineProvider::new(), &mut store, &request, None, &sink, &CancelToken::new())).unwrap();
     let stages = seen.into_inner().unwrap();
     for stage in [Stage::Redacting, Stage::Detecting, Stage::Extracting, Stage::Measuring, Stage::Saving, Stage::Done] {
         assert!(stages.contains(&stage), "{stage:?} reported: {stages:?}");
@@ -104,7 +105,7 @@ fn progress_walks_the_stages_and_a_cancelled_analysis_stores_nothing() {
     let cancel = CancelToken::new();
     cancel.cancel();
     let before = store.count_calls(&Default::default()).unwrap();
-    let err = analyze_and_store(&OfflineProvider::new(), &mut store, &request, None, &ignore_progress, &cancel).unwrap_err();
+    let err = block_on(analyze_and_store(&OfflineProvider::new(), &mut store, &request, None, &ignore_progress, &cancel)).unwrap_err();
     assert!(err.to_string().contains("cancelled"), "{err}");
     assert_eq!(store.count_calls(&Default::default()).unwrap(), before);
 }

@@ -1,4 +1,4 @@
-use callscope::analysis::DomainCatalog;
+use callscope::call::DomainCatalog;
 use callscope::llm::offline::OfflineProvider;
 use callscope::llm::LlmProvider;
 
@@ -31,7 +31,7 @@ fn calls_from_other_industries_get_their_own_domain() {
 #[test]
 fn a_store_catalog_pair_wins_when_it_fits_about_as_well() {
     let mut catalog = DomainCatalog::seed();
-    catalog.entries.push(callscope::analysis::CatalogEntry {
+    catalog.entries.push(callscope::call::CatalogEntry {
         domain: "banking".into(),
         category: "wire_transfer".into(),
         description: "Sending or tracing a wire transfer".into(),

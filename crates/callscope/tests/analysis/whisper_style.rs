@@ -1,5 +1,5 @@
 use callscope::analysis::redact::redact_with_year;
-use callscope::analysis::DomainCatalog;
+use callscope::call::DomainCatalog;
 use callscope::llm::offline::{builtin_prompt, OfflineProvider};
 use serde_json::json;
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use callscope::analysis::CallAnalysis;
+use callscope::call::CallAnalysis;
 use callscope::store::{CallFilter, OutboxEntity, OutboxOp, StoreError};
 use serde_json::json;
 

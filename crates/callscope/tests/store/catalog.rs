@@ -1,7 +1,7 @@
 //! The domain catalog and extraction prompts.
 
-use callscope::analysis::{CatalogEntry, DomainCatalog};
-use callscope::llm::{ExtractionPrompt, FieldKind, FieldSpec};
+use callscope::call::{CatalogEntry, DomainCatalog};
+use callscope::call::{ExtractionPrompt, FieldKind, FieldSpec};
 use callscope::store::{OutboxEntity, OutboxOp, Store, StoreError, SCHEMA_VERSION};
 
 use crate::support::library;

@@ -111,11 +111,10 @@ fn a_file_that_is_not_a_database_is_reported_as_damaged_with_its_path() {
 fn the_default_library_lives_in_callscope_data_when_it_is_set() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::env::set_var("CALLSCOPE_DATA", dir.path());
-    assert_eq!(
-        Store::default_path().expect("path"),
-        dir.path().join("callscope.sqlite3")
-    );
-    let store = Store::open_default().expect("open");
+    let location = callscope::config::data_location().expect("location");
+    assert_eq!(location.library(), dir.path().join("callscope.sqlite3"));
+    assert_eq!(location.settings(), dir.path().join("settings.json"));
+    let store = Store::open(&location.library()).expect("open");
     assert_eq!(store.path(), dir.path().join("callscope.sqlite3"));
     std::env::remove_var("CALLSCOPE_DATA");
 }

@@ -1,6 +1,6 @@
 //! Listing and counting calls: filters, sort orders, pages, and index use at 100,000 calls.
 
-use callscope::llm::{Resolution, Sentiment};
+use callscope::call::{Resolution, Sentiment};
 use callscope::store::{parse_date, CallFilter, CallRow, CallSort, Paging};
 
 use crate::support::{ids, library, light_call};

@@ -3,12 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use callscope::analysis::{
-    CallAnalysis, ConversationMetrics, Redaction, StageTokenUsage, Transcription,
-};
-use callscope::llm::{
-    GeneralInfo, Resolution, Sentiment, SentimentTrend, TokenUsage, TurnSentiment,
-};
+use callscope::call::{CallAnalysis, ConversationMetrics, Redaction, StageTokenUsage, Transcription};
+use callscope::call::{GeneralInfo, Resolution, Sentiment, SentimentTrend, TokenUsage, TurnSentiment};
 use callscope::store::{CallRow, Store};
 use callscope::stt::{Segment, Speaker};
 use serde_json::Value;
@@ -159,6 +155,7 @@ pub fn premium_payment_call() -> CallAnalysis {
         ),
         provider: "offline".into(),
         model: "offline-rules-1".into(),
+        transcriber: "whisper.cpp (ggml-tiny.en-q8_0.bin)".into(),
         created_at: "2025-11-03T10:15:00Z".into(),
     }
 }
@@ -211,6 +208,7 @@ pub fn light_call(i: u64) -> CallAnalysis {
         token_usage: StageTokenUsage::default(),
         provider: "offline".into(),
         model: "offline-rules-1".into(),
+        transcriber: "whisper.cpp (ggml-tiny.en-q8_0.bin)".into(),
         created_at: format!("{day}T12:00:00Z"),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use callscope::analysis::CallAnalysis;
+use callscope::call::CallAnalysis;
 use callscope::store::FieldCorrection;
 use callscope::stt::Speaker;
 

@@ -12,7 +12,7 @@ mod loose_address;
 
 use std::collections::BTreeMap;
 
-use crate::analysis::Redaction;
+use crate::call::Redaction;
 use crate::stt::Transcript;
 
 pub use detect::{find, luhn, PiiSpan};

@@ -11,7 +11,8 @@ pub use pii::{pii_recall, PiiScore};
 use serde_json::Value as Json;
 
 use crate::analysis::redact::RedactedTranscript;
-use crate::llm::{Analysis, Resolution, Sentiment, SentimentTrend};
+use crate::call::{Resolution, Sentiment, SentimentTrend};
+use crate::call::Findings;
 
 /// One call's result against its ground truth.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -74,7 +75,7 @@ fn resolution_label(r: Resolution) -> &'static str {
 }
 
 /// Score an analysis and a redaction against a ground-truth `expected` object.
-pub fn score_call(expected: &Json, analysis: &Analysis, redacted: &RedactedTranscript) -> CallScore {
+pub fn score_call(expected: &Json, analysis: &Findings, redacted: &RedactedTranscript) -> CallScore {
     let g = &analysis.general;
     let fields = expected["fields"].as_object().cloned().unwrap_or_default();
     let keywords: Vec<&str> = expected["summary_keywords"].as_array().map(|k| k.iter().filter_map(Json::as_str).collect()).unwrap_or_default();

@@ -1,0 +1,96 @@
+//! Settings by name, as text: what `callscope config get|set|list` reads and writes.
+
+use serde_json::Value;
+
+use super::{ConfigError, Settings};
+
+/// One setting a user can name on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SettingKey {
+    /// The name, as in the settings file.
+    pub name: &'static str,
+    /// What it does and what it takes.
+    pub description: &'static str,
+}
+
+impl SettingKey {
+    /// Every setting, in the order `config list` shows them.
+    pub const ALL: [SettingKey; 6] = [
+        SettingKey { name: "model", description: "speech model for new analyses: tiny.en (fastest), base, small, or an imported name" },
+        SettingKey { name: "provider", description: "who analyses transcripts: offline (built in, nothing leaves the machine)" },
+        SettingKey { name: "keep_original_pii", description: "true: store transcripts and summaries unredacted" },
+        SettingKey { name: "swap_channels", description: "true: the agent is on the right channel" },
+        SettingKey { name: "filter_music", description: "true: check music on hold and noise with the speech-activity model, when installed" },
+        SettingKey { name: "language", description: "spoken language: a two-letter code such as en, or auto" },
+    ];
+
+    /// The setting called `name`.
+    pub fn named(name: &str) -> Result<SettingKey, ConfigError> {
+        let name = name.trim().replace('-', "_");
+        SettingKey::ALL.into_iter().find(|k| k.name == name).ok_or_else(|| ConfigError::UnknownKey {
+            key: name.clone(),
+            known: SettingKey::ALL.map(|k| k.name).join(", "),
+        })
+    }
+
+    /// The setting's value in `settings`, as text.
+    pub fn get(self, settings: &Settings) -> String {
+        match serde_json::to_value(settings).ok().and_then(|v| v.get(self.name).cloned()) {
+            Some(Value::String(s)) => s,
+            Some(other) => other.to_string(),
+            None => String::new(),
+        }
+    }
+
+    /// `settings` with this setting set from `text` (checked, not yet saved).
+    pub fn set(self, settings: &Settings, text: &str) -> Result<Settings, ConfigError> {
+        let invalid = |detail: String| ConfigError::Invalid { key: self.name.to_string(), detail };
+        let mut json = serde_json::to_value(settings).map_err(|e| invalid(e.to_string()))?;
+        let text = text.trim();
+        let value = match json.get(self.name) {
+            Some(Value::Bool(_)) => Value::Bool(match text.to_lowercase().as_str() {
+                "true" | "yes" | "on" | "1" => true,
+                "false" | "no" | "off" | "0" => false,
+                _ => return Err(invalid(format!("{text:?} is not true or false"))),
+            }),
+            _ => Value::String(text.to_string()),
+        };
+        if let Some(object) = json.as_object_mut() {
+            object.insert(self.name.to_string(), value);
+        }
+        let changed: Settings = serde_json::from_value(json).map_err(|_| {
+            invalid(format!("{text:?} is not one of its values ({})", self.description))
+        })?;
+        changed.checked()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setting_can_be_read_and_written_by_name() {
+        let settings = Settings::default();
+        let changed = SettingKey::named("swap-channels").and_then(|k| k.set(&settings, "yes")).expect("set");
+        assert!(changed.swap_channels);
+        assert_eq!(SettingKey::named("swap_channels").expect("key").get(&changed), "true");
+        let changed = SettingKey::named("model").and_then(|k| k.set(&changed, " tiny.en ")).expect("set");
+        assert_eq!(changed.model, "tiny.en");
+        for key in SettingKey::ALL {
+            let text = key.get(&changed);
+            assert_eq!(key.set(&changed, &text).expect("round trip"), changed, "{}", key.name);
+        }
+    }
+
+    #[test]
+    fn a_wrong_value_or_name_says_what_would_work() {
+        let settings = Settings::default();
+        let err = SettingKey::named("provider").and_then(|k| k.set(&settings, "chatgpt")).unwrap_err().to_string();
+        assert!(err.contains("offline"), "{err}");
+        let err = SettingKey::named("keep_original_pii").and_then(|k| k.set(&settings, "maybe")).unwrap_err().to_string();
+        assert!(err.contains("true or false"), "{err}");
+        let err = SettingKey::named("colour").unwrap_err().to_string();
+        assert!(err.contains("swap_channels"), "{err}");
+    }
+}

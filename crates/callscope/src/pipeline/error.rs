@@ -1,0 +1,67 @@
+//! Why one recording could not be processed; every message names the file.
+
+use crate::audio::DecodeError;
+use crate::llm::LlmError;
+use crate::models::ModelError;
+use crate::store::StoreError;
+use crate::stt::SttError;
+
+/// Why a job failed for one file. Nothing is stored when it does.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error("{file}: {source}")]
+    Transcribe {
+        file: String,
+        #[source]
+        source: SttError,
+    },
+    #[error("the speech model could not be prepared: {source}")]
+    Model {
+        #[source]
+        source: ModelError,
+    },
+    #[error("{file}: no speech was found in its {seconds:.1} s of audio, so there is nothing to analyse; nothing was stored")]
+    NoSpeech { file: String, seconds: f64 },
+    #[error("{file}: {source}")]
+    Provider {
+        file: String,
+        #[source]
+        source: LlmError,
+    },
+    #[error("{file}: {source}")]
+    Store {
+        file: String,
+        #[source]
+        source: StoreError,
+    },
+    #[error("{file}: cancelled")]
+    Cancelled { file: String },
+    #[error("{file}: Callscope failed while {stage} this file ({detail}); nothing was stored. Other files are not affected; please report it with the file if you can")]
+    Crashed { file: String, stage: &'static str, detail: String },
+    #[error("the job could not run: {detail}")]
+    Runtime { detail: String },
+}
+
+impl PipelineError {
+    /// The speech model that is not installed, when that is why the job failed, so a shell can
+    /// say how to install it.
+    pub fn missing_model(&self) -> Option<&str> {
+        match self {
+            PipelineError::Model { source: ModelError::NotInstalled { name, .. } } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Whether the job stopped because it was asked to.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(
+            self,
+            PipelineError::Cancelled { .. }
+                | PipelineError::Transcribe { source: SttError::Cancelled, .. }
+                | PipelineError::Provider { source: LlmError::Cancelled, .. }
+                | PipelineError::Decode(DecodeError::Cancelled { .. })
+        )
+    }
+}

@@ -1,0 +1,132 @@
+//! One job builder for every shell: the settings and the installed models decide the
+//! transcriber, the speech-activity filter, the provider and the options, here and only here.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::{ProviderChoice, Settings};
+use crate::llm::offline::OfflineProvider;
+use crate::llm::LlmProvider;
+use crate::models::{ModelFormat, ModelStore};
+use crate::stt::{TranscribeOptions, Transcriber, WhisperTranscriber};
+
+use super::{file_name, PipelineError};
+
+/// What a job will use, decided from the settings and the installed models.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobPlan {
+    /// The speech model's name (`base`, `tiny.en`, …).
+    pub model: String,
+    /// Its installed file.
+    pub model_path: PathBuf,
+    /// The speech-activity model that checks music on hold, when it is wanted and installed.
+    pub vad_model: Option<PathBuf>,
+    pub swap_channels: bool,
+    pub language: String,
+    pub provider: ProviderChoice,
+    pub keep_original_pii: bool,
+}
+
+impl JobPlan {
+    /// The plan for `settings` with the models installed in `models`; fails when the chosen
+    /// speech model is not installed. A missing speech-activity model only means music is not
+    /// filtered (logged), never a failed job.
+    pub fn from_settings(settings: &Settings, models: &ModelStore) -> Result<JobPlan, PipelineError> {
+        let settings = settings.clone().checked().map_err(|e| PipelineError::Runtime { detail: e.to_string() })?;
+        let model_path = models.path(&settings.model, ModelFormat::Q8_0).map_err(|source| PipelineError::Model { source })?;
+        let vad_model = if settings.filter_music {
+            models
+                .vad_path()
+                .map_err(|e| tracing::info!(reason = %e, "music on hold is not filtered: the speech-activity model is not installed"))
+                .ok()
+        } else {
+            None
+        };
+        Ok(JobPlan {
+            model: settings.model,
+            model_path,
+            vad_model,
+            swap_channels: settings.swap_channels,
+            language: settings.language,
+            provider: settings.provider,
+            keep_original_pii: settings.keep_original_pii,
+        })
+    }
+
+    /// The transcription options this plan asks for.
+    pub fn transcribe_options(&self) -> TranscribeOptions {
+        TranscribeOptions {
+            swap_channels: self.swap_channels,
+            language: self.language.clone(),
+            beam_size: None,
+            vad_model: self.vad_model.clone(),
+        }
+    }
+}
+
+/// A plan with its transcriber and provider loaded: what every file of a batch runs through.
+#[derive(Clone)]
+pub struct Job {
+    plan: JobPlan,
+    transcriber: Arc<dyn Transcriber>,
+    provider: Arc<dyn LlmProvider>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").field("plan", &self.plan).field("provider", &self.provider.name()).finish()
+    }
+}
+
+impl Job {
+    /// Load what `plan` names: the speech model (shared with other jobs of the process) and
+    /// the provider.
+    pub fn build(plan: JobPlan) -> Result<Job, PipelineError> {
+        let transcriber = WhisperTranscriber::shared(&plan.model_path)
+            .map_err(|source| PipelineError::Transcribe { file: file_name(&plan.model_path), source })?;
+        let provider: Arc<dyn LlmProvider> = match plan.provider {
+            ProviderChoice::Offline => Arc::new(OfflineProvider::new()),
+        };
+        tracing::info!(model = %plan.model, vad = plan.vad_model.is_some(), provider = provider.name(), "job built");
+        Ok(Job { plan, transcriber, provider })
+    }
+
+    /// The job for `settings` with the models in `models` (`JobPlan::from_settings`, then `build`).
+    pub fn from_settings(settings: &Settings, models: &ModelStore) -> Result<Job, PipelineError> {
+        Job::build(JobPlan::from_settings(settings, models)?)
+    }
+
+    /// A job that runs `plan` with a transcriber and provider the caller already has (an
+    /// accuracy harness that pins the reference year, a cloud transcriber).
+    pub fn with_parts(plan: JobPlan, transcriber: Arc<dyn Transcriber>, provider: Arc<dyn LlmProvider>) -> Job {
+        Job { plan, transcriber, provider }
+    }
+
+    /// What this job was built from.
+    pub fn plan(&self) -> &JobPlan {
+        &self.plan
+    }
+
+    /// The speech engine.
+    pub fn transcriber(&self) -> Arc<dyn Transcriber> {
+        Arc::clone(&self.transcriber)
+    }
+
+    /// The provider that analyses transcripts.
+    pub fn provider(&self) -> Arc<dyn LlmProvider> {
+        Arc::clone(&self.provider)
+    }
+
+    /// The transcription options.
+    pub fn transcribe_options(&self) -> TranscribeOptions {
+        self.plan.transcribe_options()
+    }
+
+    /// The speech engine, model and filter, as stored with each call.
+    pub fn transcriber_name(&self) -> String {
+        match &self.plan.vad_model {
+            Some(_) => format!("{} + Silero VAD", self.transcriber.name()),
+            None => self.transcriber.name(),
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The service layer every shell calls the same way (CLI, desktop app, HTTP server): one job
+//! built from the settings (`Job`), the whole job for one recording (decode → transcribe →
+//! analyse → store), and the analysis stages in order.
+//!
+//! The entry points are async; CPU-bound work (decoding, Whisper) runs on blocking threads.
+//! Synchronous shells wrap them in `block_on`, which refuses (never panics) when called from
+//! async code. A panic in any stage becomes that file's `PipelineError::Crashed`.
+
+mod error;
+mod file;
+mod guard;
+mod job;
+mod runtime;
+mod stages;
+
+pub use error::PipelineError;
+pub use file::{analyze_file, file_name, transcribe_file, SharedProgress};
+pub(crate) use guard::crashed;
+pub use job::{Job, JobPlan};
+pub use runtime::block_on;
+pub use stages::{analyze, analyze_and_store, AnalysisRequest};

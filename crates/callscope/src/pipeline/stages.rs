@@ -1,0 +1,176 @@
+//! The analysis stages in order: redact → detect → validate → prompt → extract → measure →
+//! redact the results, turning one transcript into a `CallAnalysis` (and storing it).
+
+use std::collections::BTreeMap;
+
+use crate::analysis::{measure, redact};
+use crate::call::{CallAnalysis, Detection, ExtractionPrompt, FieldKind, StageTokenUsage, TokenUsage, Transcription};
+use crate::llm::{Completion, LlmError, LlmProvider};
+use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
+use crate::store::{Store, StoreError};
+use crate::stt::{Segment, Speaker, Transcript};
+
+use super::PipelineError;
+
+/// What to analyse and how.
+#[derive(Debug, Clone)]
+pub struct AnalysisRequest<'a> {
+    pub file_name: &'a str,
+    pub transcript: &'a Transcript,
+    /// Store transcripts and summaries as spoken instead of redacted (an explicit setting).
+    pub keep_original_pii: bool,
+    /// The speech engine and model that made the transcript (stored with the call).
+    pub transcriber: &'a str,
+}
+
+/// Run every stage on a transcript and return the result (not yet stored; see `analyze_and_store`).
+pub async fn analyze(
+    provider: &dyn LlmProvider,
+    store: &mut Store,
+    request: &AnalysisRequest<'_>,
+    progress: ProgressSink<'_>,
+    cancel: &CancelToken,
+) -> Result<CallAnalysis, PipelineError> {
+    let file = request.file_name;
+    let stage = |stage: Stage, fraction: f32| -> Result<(), PipelineError> {
+        if cancel.is_cancelled() {
+            return Err(PipelineError::Cancelled { file: file.to_string() });
+        }
+        progress(Progress { stage, fraction });
+        Ok(())
+    };
+    let provider_err = |source: LlmError| PipelineError::Provider { file: file.to_string(), source };
+    let store_err = |source: StoreError| PipelineError::Store { file: file.to_string(), source };
+
+    // Redaction runs first so nothing personal reaches a provider that is not on this machine.
+    stage(Stage::Redacting, 0.0)?;
+    let redacted = redact::redact_transcript(request.transcript);
+    let provider_view = if provider.runs_locally() { request.transcript } else { &redacted.transcript };
+
+    stage(Stage::Detecting, 0.0)?;
+    let catalog = store.catalog().map_err(store_err)?;
+    let Completion { value: detection, usage: detect_usage } =
+        provider.detect(provider_view, &catalog).await.map_err(provider_err)?;
+    let detection = validated(detection);
+
+    stage(Stage::Extracting, 0.0)?;
+    let (prompt, prompt_usage) = match store.prompt(&detection.domain, &detection.category).map_err(store_err)? {
+        Some(saved) => (saved, TokenUsage::default()),
+        None => {
+            let generated = provider
+                .generate_prompt(&detection.domain, &detection.category, provider_view)
+                .await
+                .map_err(provider_err)?;
+            let prompt = ExtractionPrompt {
+                domain: detection.domain.clone(),
+                category: detection.category.clone(),
+                ..generated.value
+            };
+            store.save_prompt(&prompt).map_err(store_err)?;
+            tracing::info!(domain = %prompt.domain, category = %prompt.category, "saved a new extraction prompt");
+            (prompt, generated.usage)
+        }
+    };
+    stage(Stage::Extracting, 0.3)?;
+    let Completion { value: findings, usage: analysis_usage } =
+        provider.analyze(provider_view, &prompt).await.map_err(provider_err)?;
+
+    stage(Stage::Measuring, 0.0)?;
+    let metrics = measure(request.transcript);
+
+    stage(Stage::Redacting, 0.5)?;
+    let (segments, summary) = if request.keep_original_pii {
+        (request.transcript.segments.clone(), findings.summary.clone())
+    } else {
+        (redacted.transcript.segments.clone(), redact_text(&findings.summary))
+    };
+    let transcription = Transcription {
+        text: segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" "),
+        segments,
+    };
+    let fields = only_last_four_of_cards(findings.fields, &prompt);
+
+    Ok(CallAnalysis {
+        call_id: 0,
+        file_name: request.file_name.to_string(),
+        duration_ms: request.transcript.duration_ms,
+        domain: detection.domain,
+        category: detection.category,
+        domain_confidence: detection.confidence,
+        transcription,
+        domain_specific_data: fields,
+        general: findings.general,
+        metrics,
+        turn_sentiments: findings.turn_sentiments,
+        summary,
+        redactions: redacted.redactions,
+        token_usage: StageTokenUsage::from_stages(detect_usage, analysis_usage, prompt_usage),
+        provider: provider.name().to_string(),
+        model: provider.model().to_string(),
+        transcriber: request.transcriber.to_string(),
+        created_at: String::new(),
+    })
+}
+
+/// Analyse and save in one go; returns the stored call with its id.
+pub async fn analyze_and_store(
+    provider: &dyn LlmProvider,
+    store: &mut Store,
+    request: &AnalysisRequest<'_>,
+    audio_path: Option<&std::path::Path>,
+    progress: ProgressSink<'_>,
+    cancel: &CancelToken,
+) -> Result<CallAnalysis, PipelineError> {
+    let analysis = analyze(provider, store, request, progress, cancel).await?;
+    if cancel.is_cancelled() {
+        return Err(PipelineError::Cancelled { file: request.file_name.to_string() });
+    }
+    progress(Progress { stage: Stage::Saving, fraction: 0.0 });
+    let store_err = |source| PipelineError::Store { file: request.file_name.to_string(), source };
+    let id = store.insert_call(&analysis, audio_path).map_err(store_err)?;
+    let saved = store.call(id).map_err(store_err)?.unwrap_or(CallAnalysis { call_id: id, ..analysis });
+    progress(Progress { stage: Stage::Done, fraction: 1.0 });
+    Ok(saved)
+}
+
+/// Free text with the same placeholders a transcript gets.
+fn redact_text(text: &str) -> String {
+    let one = Transcript {
+        segments: vec![Segment { start_ms: 0, end_ms: 0, speaker: Speaker::Unknown, text: text.to_string(), confidence: 1.0 }],
+        duration_ms: 0,
+    };
+    redact::redact_transcript(&one).transcript.segments.into_iter().next().map(|s| s.text).unwrap_or_default()
+}
+
+/// Domain and category as stable keys: lowercase words joined by `_`, never empty.
+fn validated(d: Detection) -> Detection {
+    let key = |s: &str, fallback: &str| {
+        let k = s
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        if k.is_empty() { fallback.to_string() } else { k }
+    };
+    Detection {
+        domain: key(&d.domain, "general"),
+        category: key(&d.category, "inquiry"),
+        confidence: if d.confidence.is_finite() { d.confidence.clamp(0.0, 1.0) } else { 0.0 },
+    }
+}
+
+/// Card numbers are never kept beyond their last four digits, whatever a provider returned.
+fn only_last_four_of_cards(
+    mut fields: BTreeMap<String, serde_json::Value>,
+    prompt: &ExtractionPrompt,
+) -> BTreeMap<String, serde_json::Value> {
+    for spec in prompt.fields.iter().filter(|f| f.kind == FieldKind::CardLastFour) {
+        if let Some(v) = fields.get_mut(&spec.name) {
+            let digits: String = v.to_string().chars().filter(char::is_ascii_digit).collect();
+            let last4 = &digits[digits.len().saturating_sub(4)..];
+            *v = serde_json::Value::String(last4.to_string());
+        }
+    }
+    fields
+}

@@ -1,0 +1,80 @@
+//! What the settings screen shows (composed from engine types, which carry their own
+//! TypeScript types), and the job event. Every call, library and job type the UI sees is the
+//! engine's own.
+
+use callscope::config::{DataDirOrigin, Settings};
+use callscope::jobs::JobUpdate;
+use callscope::secrets::{SecretKind, SecretStatus};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// A change in one analysis job's state, sent to the window as the `job-event` event.
+#[derive(Debug, Clone, Serialize, Type, tauri_specta::Event)]
+pub struct JobEvent(pub JobUpdate);
+
+/// A speech model the user can pick.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ModelChoice {
+    pub name: String,
+    pub installed: bool,
+    pub size_bytes: Option<u64>,
+    /// What it is good for, with a speed hint.
+    pub description: String,
+}
+
+/// A key as the settings screen shows it: never the key, at most its last four characters.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SecretView {
+    pub kind: SecretKind,
+    pub label: String,
+    pub status: SecretStatus,
+    /// A warning about the stored key (a Supabase key that bypasses row-level security).
+    pub warning: Option<String>,
+    /// What will use it.
+    pub used_by: String,
+}
+
+/// A key the user typed, to be stored in the keyring. Its `Debug` never shows the key.
+#[derive(Clone, Deserialize, Type)]
+pub struct NewSecret {
+    pub kind: SecretKind,
+    pub value: String,
+}
+
+impl std::fmt::Debug for NewSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSecret").field("kind", &self.kind).field("value", &"<hidden>").finish()
+    }
+}
+
+/// The settings screen's content: the settings and what they can be set to.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SettingsView {
+    /// The settings as saved (what the screen edits).
+    pub settings: Settings,
+    /// Settings an environment variable overrides, with the variable's name.
+    pub overridden: Vec<(String, String)>,
+    /// Speech models in the default (q8_0) format, installed ones first.
+    pub models: Vec<ModelChoice>,
+    /// The keys the app can keep, in the OS keyring.
+    pub secrets: Vec<SecretView>,
+    /// The data folder in use: library, settings and logs.
+    pub data_dir: String,
+    pub data_dir_source: DataDirOrigin,
+    /// The folder the next start will use, when it differs from `data_dir`.
+    pub next_data_dir: Option<String>,
+    pub models_dir: String,
+    pub log_dir: String,
+}
+
+impl SecretView {
+    /// The view of a key of `kind` in `status`.
+    pub fn new(kind: SecretKind, status: SecretStatus, warning: Option<String>) -> SecretView {
+        let used_by = match kind {
+            SecretKind::GeminiApiKey => "Used by the Gemini provider when it is enabled (not built yet).",
+            SecretKind::OpenAiApiKey => "Used by the OpenAI-compatible provider when it is enabled (not built yet).",
+            SecretKind::SupabaseKey => "Used by team sync when it is enabled (not built yet). Use the publishable (anon) key.",
+        };
+        SecretView { kind, label: kind.label().to_string(), status, warning, used_by: used_by.to_string() }
+    }
+}

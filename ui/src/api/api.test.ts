@@ -51,12 +51,12 @@ describe("api", () => {
     expect(sent).toEqual({ id: 3, field: "order_number", value: "7741932" });
   });
 
-  it("delivers job-update events to the handler", async () => {
+  it("delivers job-event events to the handler", async () => {
     mockIPC(() => null, { shouldMockEvents: true });
     const got: JobUpdate[] = [];
     const stop = await api.onJobUpdate((u) => got.push(u));
     const update: JobUpdate = { job_id: 4, file_name: "c.wav", path: "/c.wav", state: { kind: "running", stage: "transcribing", fraction: 0.5 } };
-    await emit("job-update", update);
+    await emit("job-event", update);
     stop();
     expect(got).toEqual([update]);
   });
@@ -78,12 +78,12 @@ describe("api", () => {
       sent.push(args);
       return null;
     });
-    const settings = { model: "base", provider: "offline" as const, keep_original_pii: false, swap_channels: false, openai_base_url: "", supabase_url: "" };
+    const settings = { model: "base", provider: "offline" as const, keep_original_pii: false, swap_channels: false, filter_music: true, language: "en" };
     await api.saveSettings(settings);
-    await api.saveSettings(settings, [{ name: "gemini_api_key", value: "AIzaKey" }]);
+    await api.saveSettings(settings, [{ kind: "gemini_api_key", value: "AIzaKey" }]);
     expect(sent).toEqual([
       { settings, keys: [] },
-      { settings, keys: [{ name: "gemini_api_key", value: "AIzaKey" }] },
+      { settings, keys: [{ kind: "gemini_api_key", value: "AIzaKey" }] },
     ]);
   });
 

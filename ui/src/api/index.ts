@@ -5,22 +5,23 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { commands, events } from "./bindings";
 import type {
-  CallPage,
-  CallView,
+  CallDetail,
+  CallExportFormat,
+  CallFilter,
+  CallRow,
+  CallSort,
+  CatalogEntry,
   CommandError,
-  DomainOption,
   ExportFormat,
   JobUpdate,
-  LibraryExportFormat,
   NewSecret,
-  SecretName,
-  Value,
-  WaveformView,
-  LibraryFilter,
-  SearchHitView,
+  Page,
+  SearchHit,
+  SecretKind,
   Settings,
   SettingsView,
-  SortOrder,
+  Value,
+  Waveform,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -49,21 +50,21 @@ export const api = {
   cancelJob: (jobId: number): Promise<boolean> => unwrap(commands.cancelJob(jobId)),
   cancelAllJobs: (): Promise<number> => unwrap(commands.cancelAllJobs()),
 
-  listCalls: (filter: LibraryFilter, sort: SortOrder, offset: number, limit: number): Promise<CallPage> =>
+  listCalls: (filter: CallFilter, sort: CallSort, offset: number, limit: number): Promise<Page<CallRow>> =>
     unwrap(commands.listCalls(filter, sort, offset, limit)),
-  countCalls: (filter: LibraryFilter): Promise<number> => unwrap(commands.countCalls(filter)),
-  searchCalls: (query: string, filter: LibraryFilter, limit: number): Promise<SearchHitView[]> =>
+  countCalls: (filter: CallFilter): Promise<number> => unwrap(commands.countCalls(filter)),
+  searchCalls: (query: string, filter: CallFilter, limit: number): Promise<SearchHit[]> =>
     unwrap(commands.searchCalls(query, filter, limit)),
-  listDomains: (): Promise<DomainOption[]> => unwrap(commands.listDomains()),
+  listDomains: (): Promise<CatalogEntry[]> => unwrap(commands.listDomains()),
   /** Write every call matching `filter` to `path`; resolves to how many were written. */
-  exportCalls: (filter: LibraryFilter, format: LibraryExportFormat, redact: boolean, path: string): Promise<number> =>
+  exportCalls: (filter: CallFilter, format: ExportFormat, redact: boolean, path: string): Promise<number> =>
     unwrap(commands.exportCalls(filter, format, redact, path)),
 
-  getCall: (id: number): Promise<CallView> => unwrap(commands.getCall(id)),
-  correctField: (id: number, field: string, value: Value): Promise<CallView> =>
+  getCall: (id: number): Promise<CallDetail> => unwrap(commands.getCall(id)),
+  correctField: (id: number, field: string, value: Value): Promise<CallDetail> =>
     unwrap(commands.correctField(id, field, value)),
   deleteCall: (id: number): Promise<null> => unwrap(commands.deleteCall(id)),
-  exportCall: (id: number, format: ExportFormat, redact: boolean, path: string): Promise<null> =>
+  exportCall: (id: number, format: CallExportFormat, redact: boolean, path: string): Promise<null> =>
     unwrap(commands.exportCall(id, format, redact, path)),
 
   /**
@@ -80,20 +81,20 @@ export const api = {
   },
 
   /** The recording's peak levels per channel in `buckets` stretches, or null when it is gone. */
-  callWaveform: (id: number, buckets: number): Promise<WaveformView | null> => unwrap(commands.callWaveform(id, buckets)),
+  callWaveform: (id: number, buckets: number): Promise<Waveform | null> => unwrap(commands.callWaveform(id, buckets)),
 
   getSettings: (): Promise<SettingsView> => unwrap(commands.getSettings()),
   /** Save the settings; `keys` typed by the user go to the OS keyring, never to a file. */
   saveSettings: (settings: Settings, keys: NewSecret[] = []): Promise<SettingsView> =>
     unwrap(commands.saveSettings(settings, keys)),
-  removeKey: (name: SecretName): Promise<SettingsView> => unwrap(commands.removeKey(name)),
+  removeKey: (kind: SecretKind): Promise<SettingsView> => unwrap(commands.removeKey(kind)),
   /** Use another data folder from the next start. */
   chooseDataDir: (path: string): Promise<SettingsView> => unwrap(commands.chooseDataDir(path)),
   resetDataDir: (): Promise<SettingsView> => unwrap(commands.resetDataDir()),
 
-  /** Every job's progress; returns a function that stops listening. */
+  /** Every job's progress (the `job-event` event); returns a function that stops listening. */
   onJobUpdate: async (handler: (update: JobUpdate) => void): Promise<() => void> =>
-    events.jobUpdate.listen((event) => handler(event.payload)),
+    events.jobEvent.listen((event) => handler(event.payload)),
 
   /** Files dropped on the window (paths); returns a function that stops listening. */
   onFileDrop: async (handler: (paths: string[]) => void, onHover?: (over: boolean) => void): Promise<() => void> =>
@@ -122,7 +123,7 @@ export const api = {
   },
 
   /** Ask where to save an export; null when they cancel. */
-  pickExportPath: (suggestedName: string, format: ExportFormat | LibraryExportFormat, title = "Export call"): Promise<string | null> =>
+  pickExportPath: (suggestedName: string, format: CallExportFormat | ExportFormat, title = "Export call"): Promise<string | null> =>
     save({ title, defaultPath: suggestedName, filters: [{ name: format.toUpperCase(), extensions: [format] }] }),
 
   /** Ask for a folder; null when they cancel. */

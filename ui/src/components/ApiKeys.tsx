@@ -1,76 +1,58 @@
-import type { SecretName, SecretView, Settings } from "../api";
+import type { SecretKind, SecretView } from "../api";
 
 type Props = {
   secrets: SecretView[];
-  /** Keys typed but not saved yet, by name. */
-  typed: Partial<Record<SecretName, string>>;
-  onType: (name: SecretName, value: string) => void;
+  /** Keys typed but not saved yet, by kind. */
+  typed: Partial<Record<SecretKind, string>>;
+  onType: (kind: SecretKind, value: string) => void;
   onRemove: (key: SecretView) => void;
-  settings: Settings;
-  onChange: (patch: Partial<Settings>) => void;
 };
 
 /** What a stored key looks like on screen: never the key, at most its last four characters. */
 export function keyState(key: SecretView): string {
-  switch (key.state) {
+  switch (key.status.state) {
     case "stored":
-      return `Stored in the system keyring ${key.masked ?? ""}`.trim();
+      return `Stored in the system keyring ${key.status.masked}`.trim();
     case "missing":
       return "Not stored";
     case "unavailable":
-      return key.message ?? "The system keyring could not be asked";
+      return key.status.message || "The system keyring could not be asked";
   }
 }
 
-/** API keys (kept in the OS keyring) and the addresses of the services that use them. */
-export function ApiKeys({ secrets, typed, onType, onRemove, settings, onChange }: Props) {
+/** API keys, kept in the OS keyring. */
+export function ApiKeys({ secrets, typed, onType, onRemove }: Props) {
   return (
     <div className="api-keys">
-      {secrets.map((key) => (
-        <div key={key.name} className="api-key">
-          {key.name === "openai_api_key" && (
-            <UrlField id="openai-base-url" label="OpenAI-compatible base URL" value={settings.openai_base_url ?? ""}
-              placeholder="https://api.openai.com/v1 · http://localhost:11434/v1 (Ollama)" onChange={(v) => onChange({ openai_base_url: v })} />
-          )}
-          {key.name === "supabase_key" && (
-            <UrlField id="supabase-url" label="Supabase URL" value={settings.supabase_url ?? ""}
-              placeholder="https://PROJECT.supabase.co" onChange={(v) => onChange({ supabase_url: v })} />
-          )}
-          <label htmlFor={`key-${key.name}`}>{key.label}</label>
-          <p className={key.state === "unavailable" ? "inline-error" : "muted small"} data-testid={`key-state-${key.name}`}>
-            {keyState(key)}
-          </p>
-          <div className="row gap">
-            <input
-              id={`key-${key.name}`}
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder={key.state === "stored" ? "Paste a new key to replace it" : "Paste the key"}
-              value={typed[key.name] ?? ""}
-              onChange={(e) => onType(key.name, e.target.value)}
-            />
-            {key.state === "stored" && (
-              <button type="button" className="danger" aria-label={`Remove ${key.label}`} onClick={() => onRemove(key)}>
-                Remove
-              </button>
-            )}
+      {secrets.map((key) => {
+        const stored = key.status.state === "stored";
+        return (
+          <div key={key.kind} className="api-key">
+            <label htmlFor={`key-${key.kind}`}>{key.label}</label>
+            <p className={key.status.state === "unavailable" ? "inline-error" : "muted small"} data-testid={`key-state-${key.kind}`}>
+              {keyState(key)}
+            </p>
+            <div className="row gap">
+              <input
+                id={`key-${key.kind}`}
+                type="password"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder={stored ? "Paste a new key to replace it" : "Paste the key"}
+                value={typed[key.kind] ?? ""}
+                onChange={(e) => onType(key.kind, e.target.value)}
+              />
+              {stored && (
+                <button type="button" className="danger" aria-label={`Remove ${key.label}`} onClick={() => onRemove(key)}>
+                  Remove
+                </button>
+              )}
+            </div>
+            {stored && key.warning && <p className="inline-error" role="alert">{key.warning}</p>}
+            <p className="muted small">{key.used_by}</p>
           </div>
-          {key.state === "stored" && key.message && <p className="inline-error" role="alert">{key.message}</p>}
-          <p className="muted small">{key.used_by}</p>
-        </div>
-      ))}
+        );
+      })}
     </div>
-  );
-}
-
-type UrlProps = { id: string; label: string; value: string; placeholder: string; onChange: (value: string) => void };
-
-function UrlField({ id, label, value, placeholder, onChange }: UrlProps) {
-  return (
-    <>
-      <label htmlFor={id}>{label}</label>
-      <input id={id} type="url" spellCheck={false} placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />
-    </>
   );
 }

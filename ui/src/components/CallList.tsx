@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { api, type CallRowView, type LibraryFilter, type SortOrder } from "../api";
+import { api, type CallFilter, type CallRow, type CallSort } from "../api";
 import { CallRowItem } from "./CallRowItem";
 
 type Props = {
-  filter: LibraryFilter;
-  sort: SortOrder;
+  filter: CallFilter;
+  sort: CallSort;
   openCall: (id: number) => void;
   onError: (message: string) => void;
 };
@@ -17,7 +17,7 @@ const ROW_HEIGHT_PX = 68;
 /** The whole filtered library as one scrolling list, fetched a page at a time. */
 export function CallList({ filter, sort, openCall, onError }: Props) {
   const [total, setTotal] = useState<number | null>(null);
-  const [pages, setPages] = useState<Map<number, CallRowView[]>>(new Map());
+  const [pages, setPages] = useState<Map<number, CallRow[]>>(new Map());
   const requested = useRef<Set<number>>(new Set());
   const generation = useRef(0);
   const scroller = useRef<HTMLDivElement>(null);

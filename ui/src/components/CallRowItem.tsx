@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
-import type { CallRowView } from "../api";
+import type { CallRow } from "../api";
 import { clock, when, words } from "../format";
 
-type Props = { row: CallRowView; onOpen: (id: number) => void; detail?: ReactNode };
+type Props = { row: CallRow; onOpen: (id: number) => void; detail?: ReactNode };
 
 /** One call in a list: who, what, when, how it went. */
 export function CallRowItem({ row, onOpen, detail }: Props) {

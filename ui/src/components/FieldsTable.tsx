@@ -1,25 +1,27 @@
 import { useState, type FormEvent } from "react";
-import { api, type CallView, type Value } from "../api";
+import { api, type CallDetail, type Value } from "../api";
 import { fieldText, parseFieldValue, words } from "../format";
 
-type Props = { call: CallView; onChange: (call: CallView) => void; onError: (message: string) => void };
+type Props = { detail: CallDetail; onChange: (detail: CallDetail) => void; onError: (message: string) => void };
 
 /** The call's extracted fields; any value can be corrected, and corrected ones are marked. */
-export function FieldsTable({ call, onChange, onError }: Props) {
+export function FieldsTable({ detail, onChange, onError }: Props) {
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState("");
-  const corrected = new Map(call.corrections.map((c) => [c.field, c]));
-  const names = Object.keys(call.fields).sort();
+  const { call } = detail;
+  const fields = call.domain_specific_data;
+  const corrected = new Map(detail.corrections.map((c) => [c.field, c]));
+  const names = Object.keys(fields).sort();
 
   function start(field: string) {
     setEditing(field);
-    setDraft(fieldText(call.fields[field]));
+    setDraft(fieldText(fields[field]));
   }
 
   async function save(event: FormEvent, field: string) {
     event.preventDefault();
     try {
-      const value = parseFieldValue(draft, call.fields[field]) as Value;
+      const value = parseFieldValue(draft, fields[field]) as Value;
       onChange(await api.correctField(call.call_id, field, value));
       setEditing(null);
     } catch (e) {
@@ -51,7 +53,7 @@ export function FieldsTable({ call, onChange, onError }: Props) {
                 </form>
               ) : (
                 <span className="row gap">
-                  <span className="value" data-testid={`field-${name}`}>{fieldText(call.fields[name])}</span>
+                  <span className="value" data-testid={`field-${name}`}>{fieldText(fields[name])}</span>
                   <button type="button" className="link small" onClick={() => start(name)} aria-label={`Correct ${words(name)}`}>
                     Correct
                   </button>

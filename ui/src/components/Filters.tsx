@@ -1,19 +1,19 @@
-import type { DomainOption, LibraryFilter, ResolutionLabel, SentimentLabel, SortOrder } from "../api";
+import type { CallFilter, CallSort, CatalogEntry, Resolution, Sentiment } from "../api";
 import { words } from "../format";
 
 type Props = {
-  filter: LibraryFilter;
-  onChange: (filter: LibraryFilter) => void;
-  sort: SortOrder;
-  onSort: (sort: SortOrder) => void;
-  domains: DomainOption[];
+  filter: CallFilter;
+  onChange: (filter: CallFilter) => void;
+  sort: CallSort;
+  onSort: (sort: CallSort) => void;
+  domains: CatalogEntry[];
   /** Search results come best-first, so sorting applies to the plain list only. */
   sortable: boolean;
 };
 
-const SENTIMENTS: SentimentLabel[] = ["positive", "neutral", "negative"];
-const RESOLUTIONS: ResolutionLabel[] = ["resolved", "unresolved", "escalated", "follow_up"];
-const SORTS: { value: SortOrder; label: string }[] = [
+const SENTIMENTS: Sentiment[] = ["positive", "neutral", "negative"];
+const RESOLUTIONS: Resolution[] = ["resolved", "unresolved", "escalated", "follow_up"];
+const SORTS: { value: CallSort; label: string }[] = [
   { value: "newest", label: "Newest first" },
   { value: "oldest", label: "Oldest first" },
   { value: "longest", label: "Longest first" },
@@ -24,7 +24,7 @@ const SORTS: { value: SortOrder; label: string }[] = [
 export function Filters({ filter, onChange, sort, onSort, domains, sortable }: Props) {
   const domainNames = [...new Set(domains.map((d) => d.domain))].sort();
   const categories = domains.filter((d) => d.domain === filter.domain).map((d) => d.category).sort();
-  const set = (patch: Partial<LibraryFilter>) => onChange({ ...filter, ...patch });
+  const set = (patch: Partial<CallFilter>) => onChange({ ...filter, ...patch });
   const text = (v: string) => (v.trim() === "" ? null : v);
 
   return (
@@ -53,7 +53,7 @@ export function Filters({ filter, onChange, sort, onSort, domains, sortable }: P
       </label>
       <label>
         Sentiment
-        <select value={filter.sentiment ?? ""} onChange={(e) => set({ sentiment: (text(e.target.value) as SentimentLabel | null) })}>
+        <select value={filter.sentiment ?? ""} onChange={(e) => set({ sentiment: (text(e.target.value) as Sentiment | null) })}>
           <option value="">All</option>
           {SENTIMENTS.map((s) => (
             <option key={s} value={s}>
@@ -64,7 +64,7 @@ export function Filters({ filter, onChange, sort, onSort, domains, sortable }: P
       </label>
       <label>
         Resolution
-        <select value={filter.resolution ?? ""} onChange={(e) => set({ resolution: (text(e.target.value) as ResolutionLabel | null) })}>
+        <select value={filter.resolution ?? ""} onChange={(e) => set({ resolution: (text(e.target.value) as Resolution | null) })}>
           <option value="">All</option>
           {RESOLUTIONS.map((r) => (
             <option key={r} value={r}>
@@ -87,7 +87,7 @@ export function Filters({ filter, onChange, sort, onSort, domains, sortable }: P
       </label>
       <label>
         Sort
-        <select value={sort} onChange={(e) => onSort(e.target.value as SortOrder)} disabled={!sortable}>
+        <select value={sort} onChange={(e) => onSort(e.target.value as CallSort)} disabled={!sortable}>
           {SORTS.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}

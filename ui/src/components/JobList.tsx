@@ -1,4 +1,4 @@
-import { describe, isFinished, type Job } from "../state/jobs";
+import { describe, isFinished, missingModelHint, type Job } from "../state/jobs";
 import { words } from "../format";
 
 type Props = {
@@ -16,6 +16,7 @@ export function JobList({ jobs, onCancel, onOpen }: Props) {
     <ul className="jobs" aria-label="Analysis queue">
       {jobs.map((job) => {
         const { label, percent } = describe(job.state);
+        const hint = missingModelHint(job.state);
         return (
           <li key={job.job_id} className={`job job-${job.state.kind}`} data-testid="job" data-state={job.state.kind}>
             <div className="job-main">
@@ -36,6 +37,7 @@ export function JobList({ jobs, onCancel, onOpen }: Props) {
                 {job.state.message}
               </p>
             )}
+            {hint && <p className="small" data-testid="job-hint">{hint}</p>}
             <div className="job-actions">
               {job.state.kind === "done" && (
                 <>

@@ -1,15 +1,15 @@
 import { useState } from "react";
-import { api, type LibraryExportFormat, type LibraryFilter } from "../api";
+import { api, type CallFilter, type ExportFormat } from "../api";
 
 type Props = {
-  filter: LibraryFilter;
+  filter: CallFilter;
   /** A search is typed: the export still covers the filters only. */
   searching: boolean;
 };
 
 /** Export the calls matching the filters as CSV or JSON, personal data redacted by default. */
 export function LibraryExport({ filter, searching }: Props) {
-  const [format, setFormat] = useState<LibraryExportFormat>("csv");
+  const [format, setFormat] = useState<ExportFormat>("csv");
   const [redact, setRedact] = useState(true);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -35,7 +35,7 @@ export function LibraryExport({ filter, searching }: Props) {
 
   return (
     <div className="library-export" role="group" aria-label="Export calls">
-      <select aria-label="Export format" value={format} onChange={(e) => setFormat(e.target.value as LibraryExportFormat)} data-testid="export-format">
+      <select aria-label="Export format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)} data-testid="export-format">
         <option value="csv">CSV</option>
         <option value="json">JSON</option>
       </select>

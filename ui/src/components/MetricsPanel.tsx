@@ -1,11 +1,11 @@
-import type { MetricsView } from "../api";
+import type { ConversationMetrics } from "../api";
 import { pct, seconds } from "../format";
 
 /** Rust sends a float that is not a number as null. */
 const n = (v: number | null): number => v ?? 0;
 
 /** The call's conversation metrics as a compact table. */
-export function MetricsPanel({ metrics: m }: { metrics: MetricsView }) {
+export function MetricsPanel({ metrics: m }: { metrics: ConversationMetrics }) {
   const rows: [string, string, string][] = [
     ["Talk time", pct(n(m.agent_talk_pct)), pct(n(m.customer_talk_pct))],
     ["Words per minute", Math.round(n(m.agent_wpm)).toString(), Math.round(n(m.customer_wpm)).toString()],

@@ -1,7 +1,7 @@
-import type { SearchHitView } from "../api";
+import type { SearchHit } from "../api";
 import { CallRowItem } from "./CallRowItem";
 
-type Props = { hits: SearchHitView[]; limit: number; openCall: (id: number) => void };
+type Props = { hits: SearchHit[]; limit: number; openCall: (id: number) => void };
 
 /** Search hits, best first, each with the passage that matched highlighted. */
 export function SearchResults({ hits, limit, openCall }: Props) {

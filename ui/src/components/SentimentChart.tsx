@@ -1,7 +1,7 @@
-import type { SegmentView, TurnSentimentView } from "../api";
+import type { Segment, TurnSentiment } from "../api";
 import { clock } from "../format";
 
-type Props = { turns: TurnSentimentView[]; segments: SegmentView[]; durationMs: number; onSeek: (ms: number) => void };
+type Props = { turns: TurnSentiment[]; segments: Segment[]; durationMs: number; onSeek: (ms: number) => void };
 
 const WIDTH = 600;
 const HEIGHT = 160;

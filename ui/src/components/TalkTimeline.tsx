@@ -1,13 +1,13 @@
-import type { SegmentView } from "../api";
+import type { Segment } from "../api";
 import { clock } from "../format";
 
-type Props = { segments: SegmentView[]; durationMs: number; positionMs: number; onSeek: (ms: number) => void };
+type Props = { segments: Segment[]; durationMs: number; positionMs: number; onSeek: (ms: number) => void };
 
 const WIDTH = 1000;
 const LANE = 18;
 
 /** Spans of time in which both speakers talk at once. */
-export function overlaps(segments: SegmentView[]): { start: number; end: number }[] {
+export function overlaps(segments: Segment[]): { start: number; end: number }[] {
   const agent = segments.filter((s) => s.speaker === "agent");
   const customer = segments.filter((s) => s.speaker === "customer");
   const out: { start: number; end: number }[] = [];

@@ -1,11 +1,11 @@
 import { useEffect, useRef } from "react";
-import type { SegmentView } from "../api";
+import type { Segment } from "../api";
 import { clock, words } from "../format";
 
-type Props = { segments: SegmentView[]; positionMs: number; onSeek: (ms: number) => void };
+type Props = { segments: Segment[]; positionMs: number; onSeek: (ms: number) => void };
 
 /** Index of the segment playing at `ms` (the last one started), or -1 before the first. */
-export function currentSegment(segments: SegmentView[], ms: number): number {
+export function currentSegment(segments: Segment[], ms: number): number {
   let found = -1;
   for (let i = 0; i < segments.length; i++) {
     if (segments[i].start_ms <= ms) found = i;

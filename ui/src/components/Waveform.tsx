@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type WaveformView } from "../api";
+import { api, type Waveform as WaveformShape } from "../api";
 import { clock } from "../format";
 
 type Props = { callId: number; durationMs: number; positionMs: number; onSeek: (ms: number) => void };
@@ -10,7 +10,7 @@ const HEIGHT = 80;
 
 /** The recording's shape: agent above the line, customer below; click to play from there. */
 export function Waveform({ callId, durationMs, positionMs, onSeek }: Props) {
-  const [shape, setShape] = useState<WaveformView | null>(null);
+  const [shape, setShape] = useState<WaveformShape | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockConvertFileSrc, mockIPC } from "@tauri-apps/api/mocks";
-import type { CallView, SegmentView } from "../api";
+import type { CallDetail, Segment } from "../api";
 import { AudioPlayer } from "./AudioPlayer";
 import { JobList } from "./JobList";
 import { Transcript, currentSegment } from "./Transcript";
@@ -14,7 +14,7 @@ afterEach(() => {
   clearMocks();
 });
 
-const segments: SegmentView[] = [
+const segments: Segment[] = [
   { start_ms: 0, end_ms: 4382, speaker: "agent", text: "Thanks for calling Nordic Home orders.", confidence: 0.9 },
   { start_ms: 4000, end_ms: 11546, speaker: "customer", text: "The name's Ethan Park.", confidence: 0.9 },
   { start_ms: 12046, end_ms: 22945, speaker: "agent", text: "It shipped with FedEx.", confidence: 0.9 },
@@ -25,7 +25,7 @@ describe("JobList", () => {
     render(
       <JobList
         jobs={[
-          { job_id: 1, file_name: "broken.mp3", path: "/c/broken.mp3", state: { kind: "failed", message: "broken.mp3: not an audio file" } },
+          { job_id: 1, file_name: "broken.mp3", path: "/c/broken.mp3", state: { kind: "failed", message: "broken.mp3: not an audio file", missing_model: null } },
           { job_id: 2, file_name: "call_12.wav", path: "/c/call_12.wav", state: { kind: "running", stage: "transcribing", fraction: 0.5 } },
         ]}
         onCancel={() => undefined}
@@ -35,6 +35,28 @@ describe("JobList", () => {
     expect(screen.getByRole("alert")).toHaveTextContent("broken.mp3: not an audio file");
     expect(screen.getByText(/Transcribing · 50 %/)).toBeInTheDocument();
     expect(screen.getByRole("progressbar", { name: "call_12.wav: Transcribing" })).toHaveAttribute("value", "50");
+    expect(screen.queryByTestId("job-hint")).toBeNull();
+  });
+
+  it("says how to install the speech model when a job failed for want of it", () => {
+    render(
+      <JobList
+        jobs={[
+          {
+            job_id: 3,
+            file_name: "call_12.wav",
+            path: "/c/call_12.wav",
+            state: { kind: "failed", message: "the speech model small (q8_0) is not installed", missing_model: "small" },
+          },
+        ]}
+        onCancel={() => undefined}
+        onOpen={() => undefined}
+      />,
+    );
+    expect(screen.getByRole("alert")).toHaveTextContent("the speech model small (q8_0) is not installed");
+    expect(screen.getByTestId("job-hint")).toHaveTextContent(
+      "Install the model ‘small’ with `callscope models install small`, or choose an installed model in Settings.",
+    );
   });
 
   it("cancels a running job by its id", () => {
@@ -57,7 +79,7 @@ describe("Transcript", () => {
   });
 
   it("names the speaker where the turn changes and keeps it for screen readers on lines that continue it", () => {
-    const turn: SegmentView[] = [
+    const turn: Segment[] = [
       ...segments,
       { start_ms: 23_000, end_ms: 25_000, speaker: "agent", text: "It arrives Thursday.", confidence: 0.9 },
     ];
@@ -81,23 +103,27 @@ describe("TalkTimeline", () => {
 
 describe("FieldsTable", () => {
   it("saves a corrected value and marks the field as corrected", async () => {
-    const call = { call_id: 3, file_name: "call_12.wav", fields: { order_number: "7741931" }, corrections: [] } as unknown as CallView;
+    const detail = {
+      call: { call_id: 3, file_name: "call_12.wav", domain_specific_data: { order_number: "7741931" } },
+      corrections: [],
+      audio_available: true,
+    } as unknown as CallDetail;
     const sent: unknown[] = [];
     mockIPC((cmd, args) => {
       sent.push({ cmd, args });
       return {
-        ...call,
-        fields: { order_number: "7741932" },
+        ...detail,
+        call: { ...detail.call, domain_specific_data: { order_number: "7741932" } },
         corrections: [{ field: "order_number", original: "7741931", corrected: "7741932", corrected_at: "2025-11-20T10:00:00Z" }],
       };
     });
-    let current = call;
-    const { rerender } = render(<FieldsTable call={current} onChange={(c) => (current = c)} onError={() => undefined} />);
+    let current = detail;
+    const { rerender } = render(<FieldsTable detail={current} onChange={(d) => (current = d)} onError={() => undefined} />);
     fireEvent.click(screen.getByRole("button", { name: "Correct Order number" }));
     fireEvent.change(screen.getByRole("textbox", { name: "New value for Order number" }), { target: { value: "7741932" } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
-    await waitFor(() => expect(current).not.toBe(call));
-    rerender(<FieldsTable call={current} onChange={(c) => (current = c)} onError={() => undefined} />);
+    await waitFor(() => expect(current).not.toBe(detail));
+    rerender(<FieldsTable detail={current} onChange={(d) => (current = d)} onError={() => undefined} />);
     expect(sent).toEqual([{ cmd: "correct_field", args: { id: 3, field: "order_number", value: "7741932" } }]);
     expect(screen.getByTestId("field-order_number")).toHaveTextContent("7741932");
     expect(screen.getByText("corrected")).toBeInTheDocument();

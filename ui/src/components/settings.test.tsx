@@ -17,18 +17,19 @@ const settings: Settings = {
   provider: "offline",
   keep_original_pii: false,
   swap_channels: false,
-  openai_base_url: "",
-  supabase_url: "",
+  filter_music: true,
+  language: "en",
 };
 
 const secrets: SecretView[] = [
-  { name: "gemini_api_key", label: "Gemini API key", state: "stored", masked: "••••1234", message: null, used_by: "Used by the Gemini provider when it is enabled (not built yet)." },
-  { name: "openai_api_key", label: "OpenAI-compatible API key", state: "missing", masked: null, message: null, used_by: "Used by the OpenAI-compatible provider." },
-  { name: "supabase_key", label: "Supabase key", state: "missing", masked: null, message: null, used_by: "Used by team sync when it is enabled (not built yet)." },
+  { kind: "gemini_api_key", label: "Gemini API key", status: { state: "stored", masked: "••••1234" }, warning: null, used_by: "Used by the Gemini provider when it is enabled (not built yet)." },
+  { kind: "openai_api_key", label: "OpenAI-compatible API key", status: { state: "missing" }, warning: null, used_by: "Used by the OpenAI-compatible provider." },
+  { kind: "supabase_key", label: "Supabase key", status: { state: "missing" }, warning: null, used_by: "Used by team sync when it is enabled (not built yet)." },
 ];
 
 const view: SettingsView = {
   settings,
+  overridden: [],
   models: [{ name: "tiny.en", installed: true, size_bytes: 42_000_000, description: "fastest" }],
   secrets,
   data_dir: "/home/ana/.local/share/callscope",
@@ -42,7 +43,7 @@ describe("ApiKeys", () => {
   it("shows a stored key masked, offers to replace or remove it, and says what uses it", () => {
     const onType = vi.fn();
     const onRemove = vi.fn();
-    render(<ApiKeys secrets={secrets} typed={{}} onType={onType} onRemove={onRemove} settings={settings} onChange={() => undefined} />);
+    render(<ApiKeys secrets={secrets} typed={{}} onType={onType} onRemove={onRemove} />);
     expect(screen.getByTestId("key-state-gemini_api_key")).toHaveTextContent("Stored in the system keyring ••••1234");
     expect(screen.getByTestId("key-state-openai_api_key")).toHaveTextContent("Not stored");
     const field = screen.getByLabelText("Gemini API key");
@@ -58,14 +59,7 @@ describe("ApiKeys", () => {
 
   it("explains a keyring that cannot be reached instead of a key state", () => {
     const message = "the system keyring is not available (no D-Bus session). On Linux, start GNOME Keyring";
-    expect(keyState({ ...secrets[2], state: "unavailable", message })).toBe(message);
-  });
-
-  it("edits the URLs next to the keys that go with them", () => {
-    const onChange = vi.fn();
-    render(<ApiKeys secrets={secrets} typed={{}} onType={() => undefined} onRemove={() => undefined} settings={settings} onChange={onChange} />);
-    fireEvent.change(screen.getByLabelText("Supabase URL"), { target: { value: "https://abc.supabase.co" } });
-    expect(onChange).toHaveBeenCalledWith({ supabase_url: "https://abc.supabase.co" });
+    expect(keyState({ ...secrets[2], status: { state: "unavailable", message } })).toBe(message);
   });
 });
 
@@ -112,18 +106,17 @@ describe("SettingsScreen", () => {
       if (cmd === "get_settings") return view;
       if (cmd === "save_settings") {
         saves.push(args);
-        return { ...view, secrets: [secrets[0], secrets[1], { ...secrets[2], state: "stored", masked: "••••5678" }] };
+        return { ...view, secrets: [secrets[0], secrets[1], { ...secrets[2], status: { state: "stored", masked: "••••5678" } }] };
       }
       throw new Error(`unexpected ${cmd}`);
     });
     render(<SettingsScreen />);
-    fireEvent.change(await screen.findByLabelText("Supabase URL"), { target: { value: "https://abc.supabase.co" } });
-    fireEvent.change(screen.getByLabelText("Supabase key"), { target: { value: "sb_publishable_Secret5678" } });
+    fireEvent.change(await screen.findByLabelText("Supabase key"), { target: { value: "sb_publishable_Secret5678" } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     await waitFor(() => expect(saves).toHaveLength(1));
     expect(saves[0]).toEqual({
-      settings: { ...settings, supabase_url: "https://abc.supabase.co" },
-      keys: [{ name: "supabase_key", value: "sb_publishable_Secret5678" }],
+      settings,
+      keys: [{ kind: "supabase_key", value: "sb_publishable_Secret5678" }],
     });
     expect(JSON.stringify((saves[0] as { settings: Settings }).settings)).not.toContain("Secret5678");
     expect(await screen.findByText(/keys are in the system keyring/)).toBeInTheDocument();
@@ -138,14 +131,14 @@ describe("SettingsScreen", () => {
       if (cmd === "get_settings") return view;
       if (cmd === "remove_key") {
         removed.push(args);
-        return { ...view, secrets: [{ ...secrets[0], state: "missing", masked: null }, secrets[1], secrets[2]] };
+        return { ...view, secrets: [{ ...secrets[0], status: { state: "missing" } }, secrets[1], secrets[2]] };
       }
       throw new Error(`unexpected ${cmd}`);
     });
     render(<SettingsScreen />);
     fireEvent.click(await screen.findByRole("button", { name: "Remove Gemini API key" }));
     await waitFor(() => expect(screen.getByTestId("key-state-gemini_api_key")).toHaveTextContent("Not stored"));
-    expect(removed).toEqual([{ name: "gemini_api_key" }]);
+    expect(removed).toEqual([{ kind: "gemini_api_key" }]);
   });
 
   it("shows a keyring error where the user pressed Save", async () => {
@@ -157,5 +150,36 @@ describe("SettingsScreen", () => {
     fireEvent.change(await screen.findByLabelText("Gemini API key"), { target: { value: "AIzaKey" } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("the system keyring is not available");
+  });
+
+  it("saves the music filter from its checkbox", async () => {
+    const saves: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return view;
+      if (cmd === "save_settings") {
+        saves.push(args);
+        return { ...view, settings: { ...settings, filter_music: false } };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<SettingsScreen />);
+    const filter = await screen.findByRole("checkbox", { name: /Filter music on hold and line noise/ });
+    expect(filter).toBeChecked();
+    fireEvent.click(filter);
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(saves).toEqual([{ settings: { ...settings, filter_music: false }, keys: [] }]));
+    expect(await screen.findByRole("checkbox", { name: /Filter music on hold and line noise/ })).not.toBeChecked();
+  });
+
+  it("says which setting an environment variable decides for this session", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "get_settings") return { ...view, overridden: [["model", "CALLSCOPE_MODEL"]] };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<SettingsScreen />);
+    const model = await screen.findByLabelText("Speech model");
+    expect(screen.getByTestId("override-model")).toHaveTextContent("Set by $CALLSCOPE_MODEL for this session");
+    expect(model).toHaveAccessibleDescription("Set by $CALLSCOPE_MODEL for this session");
+    expect(screen.queryByTestId("override-filter_music")).toBeNull();
   });
 });

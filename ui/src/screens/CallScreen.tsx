@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { api, type CallView, type ExportFormat } from "../api";
+import { api, type CallDetail, type CallExportFormat } from "../api";
 import { clock, pct, when, words } from "../format";
 import { AudioPlayer, type PlayerHandle } from "../components/AudioPlayer";
 import { Transcript } from "../components/Transcript";
@@ -10,11 +10,11 @@ import { MetricsPanel } from "../components/MetricsPanel";
 
 type Props = { id: number; back: () => void };
 
-const EXPORTS: ExportFormat[] = ["json", "csv", "srt", "vtt"];
+const EXPORTS: CallExportFormat[] = ["json", "csv", "srt", "vtt"];
 
 /** Everything about one call: audio, transcript, fields, metrics, charts, summary. */
 export function CallScreen({ id, back }: Props) {
-  const [call, setCall] = useState<CallView | null>(null);
+  const [detail, setDetail] = useState<CallDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [positionMs, setPositionMs] = useState(0);
@@ -22,10 +22,12 @@ export function CallScreen({ id, back }: Props) {
   const player = useRef<PlayerHandle>(null);
 
   useEffect(() => {
-    api.getCall(id).then(setCall, (e: unknown) => setError(messageOf(e)));
+    api.getCall(id).then(setDetail, (e: unknown) => setError(messageOf(e)));
   }, [id]);
 
-  async function exportAs(format: ExportFormat) {
+  const call = detail?.call;
+
+  async function exportAs(format: CallExportFormat) {
     if (!call) return;
     setNotice(null);
     try {
@@ -57,7 +59,7 @@ export function CallScreen({ id, back }: Props) {
       </section>
     );
   }
-  if (!call) return <p className="muted screen">Loading call {id}…</p>;
+  if (!detail || !call) return <p className="muted screen">Loading call {id}…</p>;
 
   const seek = (ms: number) => player.current?.seek(ms);
 
@@ -68,6 +70,7 @@ export function CallScreen({ id, back }: Props) {
         <h1 id="call-title">{call.file_name}</h1>
         <p className="muted">
           {when(call.created_at)} · {clock(call.duration_ms)} · analysed by {call.provider} ({call.model})
+          {call.transcriber && <> · transcribed by <span data-testid="transcriber">{call.transcriber}</span></>}
         </p>
         <div className="row gap wrap">
           <span className="chip" data-testid="call-domain">{words(call.domain)}</span>
@@ -93,12 +96,12 @@ export function CallScreen({ id, back }: Props) {
         {notice && <p className="notice" role="status">{notice}</p>}
       </div>
 
-      <AudioPlayer ref={player} callId={id} fileName={call.file_name} available={call.audio_available} durationMs={call.duration_ms} positionMs={positionMs} onTime={setPositionMs} />
+      <AudioPlayer ref={player} callId={id} fileName={call.file_name} available={detail.audio_available} durationMs={call.duration_ms} positionMs={positionMs} onTime={setPositionMs} />
 
       <div className="call-grid">
         <div className="panel transcript-panel">
           <h2>Transcript</h2>
-          <Transcript segments={call.segments} positionMs={positionMs} onSeek={seek} />
+          <Transcript segments={call.transcription.segments} positionMs={positionMs} onSeek={seek} />
         </div>
         <div className="side">
           <div className="panel">
@@ -128,19 +131,19 @@ export function CallScreen({ id, back }: Props) {
           </div>
           <div className="panel">
             <h2>Fields</h2>
-            <FieldsTable call={call} onChange={setCall} onError={setError} />
+            <FieldsTable detail={detail} onChange={setDetail} onError={setError} />
           </div>
         </div>
       </div>
 
       <div className="panel">
         <h2>Talk and silence</h2>
-        <TalkTimeline segments={call.segments} durationMs={call.duration_ms} positionMs={positionMs} onSeek={seek} />
+        <TalkTimeline segments={call.transcription.segments} durationMs={call.duration_ms} positionMs={positionMs} onSeek={seek} />
       </div>
       <div className="call-grid two">
         <div className="panel">
           <h2>Sentiment over time</h2>
-          <SentimentChart turns={call.turn_sentiments} segments={call.segments} durationMs={call.duration_ms} onSeek={seek} />
+          <SentimentChart turns={call.turn_sentiments} segments={call.transcription.segments} durationMs={call.duration_ms} onSeek={seek} />
         </div>
         <div className="panel">
           <h2>Conversation</h2>
@@ -149,11 +152,11 @@ export function CallScreen({ id, back }: Props) {
           <p className="muted small" data-testid="tokens">
             {call.token_usage.total.total === 0
               ? "No tokens: analysed offline on this machine."
-              : `${call.token_usage.total.input.toLocaleString()} in · ${call.token_usage.total.output.toLocaleString()} out (detection ${call.token_usage.detection.total}, analysis ${call.token_usage.analysis.total}, prompt ${call.token_usage.prompt_generation.total})`}
+              : `${call.token_usage.total.input.toLocaleString()} in · ${call.token_usage.total.output.toLocaleString()} out (detection ${call.token_usage.stage1_transcription_and_detection.total}, analysis ${call.token_usage.stage2_combined_analysis.total}, prompt ${call.token_usage.prompt_generation.total})`}
           </p>
           {call.redactions.length > 0 && (
             <p className="muted small">
-              {call.redactions.length} piece{call.redactions.length === 1 ? "" : "s"} of personal data redacted ({[...new Set(call.redactions.map((r) => r.kind))].join(", ")}).
+              {call.redactions.length} piece{call.redactions.length === 1 ? "" : "s"} of personal data redacted ({[...new Set(call.redactions.map((r) => r.type))].join(", ")}).
             </p>
           )}
         </div>

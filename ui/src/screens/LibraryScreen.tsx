@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type DomainOption, type LibraryFilter, type SearchHitView, type SortOrder } from "../api";
+import { api, type CallFilter, type CallSort, type CatalogEntry, type SearchHit } from "../api";
 import { CallList } from "../components/CallList";
 import { Filters } from "../components/Filters";
 import { LibraryExport } from "../components/LibraryExport";
@@ -15,10 +15,10 @@ const SEARCH_LIMIT = 200;
 /** Every stored call: full-text search, filters, sort and a virtualised list. */
 export function LibraryScreen({ openCall }: Props) {
   const [query, setQuery] = useState("");
-  const [filter, setFilter] = useState<LibraryFilter>(emptyFilter());
-  const [sort, setSort] = useState<SortOrder>("newest");
-  const [domains, setDomains] = useState<DomainOption[]>([]);
-  const [hits, setHits] = useState<SearchHitView[] | null>(null);
+  const [filter, setFilter] = useState<CallFilter>(emptyFilter());
+  const [sort, setSort] = useState<CallSort>("newest");
+  const [domains, setDomains] = useState<CatalogEntry[]>([]);
+  const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -68,7 +68,7 @@ export function LibraryScreen({ openCall }: Props) {
   );
 }
 
-export function emptyFilter(): LibraryFilter {
+export function emptyFilter(): CallFilter {
   return { domain: null, category: null, sentiment: null, resolution: null, agent: null, since: null, until: null };
 }
 

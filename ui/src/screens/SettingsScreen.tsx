@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type NewSecret, type SecretName, type SecretView, type Settings, type SettingsView } from "../api";
+import { api, type NewSecret, type SecretKind, type SecretView, type Settings, type SettingsView } from "../api";
 import { megabytes } from "../format";
 import { ApiKeys } from "../components/ApiKeys";
 import { DataFolder } from "../components/DataFolder";
@@ -8,7 +8,7 @@ import { DataFolder } from "../components/DataFolder";
 export function SettingsScreen() {
   const [view, setView] = useState<SettingsView | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);
-  const [typed, setTyped] = useState<Partial<Record<SecretName, string>>>({});
+  const [typed, setTyped] = useState<Partial<Record<SecretKind, string>>>({});
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
@@ -26,7 +26,7 @@ export function SettingsScreen() {
     if (!draft) return;
     const keys: NewSecret[] = Object.entries(typed)
       .filter(([, value]) => value !== undefined && value.trim() !== "")
-      .map(([name, value]) => ({ name: name as SecretName, value: value as string }));
+      .map(([kind, value]) => ({ kind: kind as SecretKind, value: value as string }));
     try {
       const v = await api.saveSettings(draft, keys);
       setView(v);
@@ -43,7 +43,7 @@ export function SettingsScreen() {
   async function removeKey(key: SecretView) {
     if (!window.confirm(`Remove the ${key.label} from the system keyring?`)) return;
     try {
-      const v = await api.removeKey(key.name);
+      const v = await api.removeKey(key.kind);
       setView(v);
       setSaved(`${key.label} removed.`);
       setError(null);
@@ -60,13 +60,16 @@ export function SettingsScreen() {
     setSaved(null);
   };
   const selected = view.models.find((m) => m.name === draft.model);
+  // The environment variable that decides a setting for this session, by setting key.
+  const overrides = new Map(view.overridden);
+  const describedBy = (key: keyof Settings) => (overrides.has(key) ? overrideId(key) : undefined);
 
   return (
     <section className="screen settings" aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
       <div className="panel form">
         <label htmlFor="model">Speech model</label>
-        <select id="model" value={draft.model} onChange={(e) => change({ model: e.target.value })}>
+        <select id="model" value={draft.model} onChange={(e) => change({ model: e.target.value })} aria-describedby={describedBy("model")}>
           {view.models.map((m) => (
             <option key={m.name} value={m.name} disabled={!m.installed}>
               {m.name} {m.installed ? `· ${megabytes(m.size_bytes)}` : "· not installed"}
@@ -74,20 +77,29 @@ export function SettingsScreen() {
           ))}
         </select>
         <p className="muted small">{selected ? selected.description : `${draft.model} is not installed: run \`callscope models install ${draft.model}\`.`}</p>
+        <OverrideNote setting="model" variable={overrides.get("model")} />
 
         <label htmlFor="provider">Analysis</label>
-        <select id="provider" value={draft.provider} onChange={() => change({ provider: "offline" })}>
+        <select id="provider" value={draft.provider} onChange={() => change({ provider: "offline" })} aria-describedby={describedBy("provider")}>
           <option value="offline">Offline analyzer (nothing leaves this computer)</option>
         </select>
+        <OverrideNote setting="provider" variable={overrides.get("provider")} />
 
         <label className="check">
-          <input type="checkbox" checked={draft.keep_original_pii} onChange={(e) => change({ keep_original_pii: e.target.checked })} />
+          <input type="checkbox" checked={draft.keep_original_pii} onChange={(e) => change({ keep_original_pii: e.target.checked })} aria-describedby={describedBy("keep_original_pii")} />
           Keep personal data unredacted in the library
         </label>
+        <OverrideNote setting="keep_original_pii" variable={overrides.get("keep_original_pii")} />
         <label className="check">
-          <input type="checkbox" checked={draft.swap_channels} onChange={(e) => change({ swap_channels: e.target.checked })} />
+          <input type="checkbox" checked={draft.swap_channels} onChange={(e) => change({ swap_channels: e.target.checked })} aria-describedby={describedBy("swap_channels")} />
           The agent is on the right channel
         </label>
+        <OverrideNote setting="swap_channels" variable={overrides.get("swap_channels")} />
+        <label className="check">
+          <input type="checkbox" checked={draft.filter_music} onChange={(e) => change({ filter_music: e.target.checked })} aria-describedby={describedBy("filter_music")} />
+          Filter music on hold and line noise (uses the speech-activity model when installed)
+        </label>
+        <OverrideNote setting="filter_music" variable={overrides.get("filter_music")} />
       </div>
 
       <div className="panel form">
@@ -100,13 +112,11 @@ export function SettingsScreen() {
         <ApiKeys
           secrets={view.secrets}
           typed={typed}
-          onType={(name, value) => {
-            setTyped({ ...typed, [name]: value });
+          onType={(kind, value) => {
+            setTyped({ ...typed, [kind]: value });
             setSaved(null);
           }}
           onRemove={(key) => void removeKey(key)}
-          settings={draft}
-          onChange={change}
         />
       </div>
 
@@ -132,6 +142,20 @@ export function SettingsScreen() {
         <p className="muted small">Set CALLSCOPE_MODELS before starting Callscope to use another model folder.</p>
       </div>
     </section>
+  );
+}
+
+function overrideId(setting: string): string {
+  return `override-${setting}`;
+}
+
+/** Says which environment variable decides a setting for this session; nothing when none does. */
+function OverrideNote({ setting, variable }: { setting: keyof Settings; variable: string | undefined }) {
+  if (!variable) return null;
+  return (
+    <p className="muted small" id={overrideId(setting)} data-testid={overrideId(setting)}>
+      Set by ${variable} for this session
+    </p>
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeCount, applyUpdate, describe as describeState, withoutFinished, type Job } from "./jobs";
+import { activeCount, applyUpdate, describe as describeState, missingModelHint, withoutFinished, type Job } from "./jobs";
 
 const job = (id: number, state: Job["state"]): Job => ({ job_id: id, file_name: `call_${id}.wav`, path: `/c/call_${id}.wav`, state });
 
@@ -21,7 +21,7 @@ describe("job list", () => {
   });
 
   it("counts active jobs and clears finished ones", () => {
-    const jobs = [job(1, { kind: "failed", message: "x.wav: unreadable" }), job(2, { kind: "queued" }), job(3, { kind: "cancelled" })];
+    const jobs = [job(1, { kind: "failed", message: "x.wav: unreadable", missing_model: null }), job(2, { kind: "queued" }), job(3, { kind: "cancelled" })];
     expect(activeCount(jobs)).toBe(1);
     expect(withoutFinished(jobs).map((j) => j.job_id)).toEqual([2]);
   });
@@ -29,5 +29,13 @@ describe("job list", () => {
   it("describes a running stage with its percentage", () => {
     expect(describeState({ kind: "running", stage: "transcribing", fraction: 0.426 })).toEqual({ label: "Transcribing", percent: 43 });
     expect(describeState({ kind: "queued" })).toEqual({ label: "Waiting", percent: null });
+  });
+
+  it("says how to install a missing speech model, and nothing for other failures", () => {
+    expect(missingModelHint({ kind: "failed", message: "the speech model small (q8_0) is not installed", missing_model: "small" })).toBe(
+      "Install the model ‘small’ with `callscope models install small`, or choose an installed model in Settings.",
+    );
+    expect(missingModelHint({ kind: "failed", message: "x.wav: unreadable", missing_model: null })).toBeNull();
+    expect(missingModelHint({ kind: "queued" })).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // The analysis queue as the Analyze screen shows it: one entry per job, in the order queued,
-// updated in place by `job-update` events.
-import type { JobState, JobUpdate } from "../api";
+// updated in place by `job-event` events.
+import type { JobState, JobUpdate, Stage } from "../api";
 
 export type Job = JobUpdate;
 
@@ -30,14 +30,13 @@ export function withoutFinished(jobs: Job[]): Job[] {
   return jobs.filter((j) => !isFinished(j.state));
 }
 
-const STAGE_NAMES: Record<string, string> = {
+const STAGE_NAMES: Record<Stage, string> = {
   decoding: "Decoding audio",
   transcribing: "Transcribing",
   detecting: "Detecting domain",
   extracting: "Extracting fields",
   measuring: "Measuring talk time",
   redacting: "Redacting personal data",
-  summarizing: "Summarising",
   saving: "Saving",
   done: "Finishing",
 };
@@ -56,4 +55,11 @@ export function describe(state: JobState): { label: string; percent: number | nu
     case "cancelled":
       return { label: "Cancelled", percent: null };
   }
+}
+
+/** What to do about a job that failed because its speech model is not installed, or null. */
+export function missingModelHint(state: JobState): string | null {
+  if (state.kind !== "failed" || !state.missing_model) return null;
+  const model = state.missing_model;
+  return `Install the model ‘${model}’ with \`callscope models install ${model}\`, or choose an installed model in Settings.`;
 }

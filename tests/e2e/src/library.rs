@@ -36,7 +36,7 @@ pub fn seed(library: &Path, fixtures: &Path, count: usize) -> Outcome<()> {
     for truth in &truths {
         let transcript = read_truth(truth)?;
         let name = truth.file_name().map(|n| n.to_string_lossy().replace(".truth.json", ".wav")).unwrap_or_default();
-        let request = AnalysisRequest { file_name: &name, transcript: &transcript, keep_original_pii: false, transcriber: "script" };
+        let request = AnalysisRequest { file_name: &name, transcript: &transcript, keep_original_pii: false, transcriber: "script", recorded_on: time::OffsetDateTime::now_utc().date() };
         let call = block_on(analyze(&provider, &mut store, &request, &ignore_progress, &CancelToken::new())).map_err(|e| e.to_string())?;
         analysed.push(call);
         recordings.push(truth.with_file_name(&name));

@@ -11,6 +11,14 @@ use async_trait::async_trait;
 use crate::call::{Detection, DomainCatalog, ExtractionPrompt, Findings};
 use crate::stt::Transcript;
 
+/// What a provider reads about one call: its transcript (redacted unless the provider runs on
+/// this machine) and the day it was recorded, which dates said without a year belong near.
+#[derive(Debug, Clone, Copy)]
+pub struct CallInput<'a> {
+    pub transcript: &'a Transcript,
+    pub recorded_on: time::Date,
+}
+
 /// A source of call understanding. Implementations receive only what may leave the machine for
 /// them (remote providers get redacted transcripts; the pipeline takes care of that).
 #[async_trait]
@@ -27,24 +35,16 @@ pub trait LlmProvider: Send + Sync {
     }
 
     /// Stage 1: the call's domain and category, chosen from the catalog when one fits.
-    async fn detect(
-        &self,
-        transcript: &Transcript,
-        catalog: &DomainCatalog,
-    ) -> Result<Completion<Detection>, LlmError>;
+    async fn detect(&self, call: CallInput<'_>, catalog: &DomainCatalog) -> Result<Completion<Detection>, LlmError>;
 
     /// Write the extraction prompt for a domain/category pair seen for the first time.
     async fn generate_prompt(
         &self,
         domain: &str,
         category: &str,
-        transcript: &Transcript,
+        call: CallInput<'_>,
     ) -> Result<Completion<ExtractionPrompt>, LlmError>;
 
     /// Stage 2: domain fields, general facts and the summary, in one call.
-    async fn analyze(
-        &self,
-        transcript: &Transcript,
-        prompt: &ExtractionPrompt,
-    ) -> Result<Completion<Findings>, LlmError>;
+    async fn analyze(&self, call: CallInput<'_>, prompt: &ExtractionPrompt) -> Result<Completion<Findings>, LlmError>;
 }

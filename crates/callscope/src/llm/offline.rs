@@ -5,52 +5,53 @@ use async_trait::async_trait;
 
 use crate::analysis::rules;
 use crate::call::{Detection, DomainCatalog, ExtractionPrompt, Findings, TokenUsage};
-use crate::llm::{Completion, LlmError, LlmProvider};
+use crate::llm::{CallInput, Completion, LlmError, LlmProvider};
 use crate::stt::Transcript;
 
 pub use rules::{builtin_catalog, builtin_prompt, instructions};
 
 /// The built-in rule-based provider.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct OfflineProvider {
-    reference_year: i32,
-}
-
-impl Default for OfflineProvider {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// A fixed year for dates said without one, instead of the recording's.
+    reference_year: Option<i32>,
 }
 
 impl OfflineProvider {
-    /// A provider that dates calls in the current (UTC) year.
+    /// A provider that dates each call by the day it was recorded.
     pub fn new() -> Self {
-        OfflineProvider { reference_year: crate::analysis::spoken::current_year() }
+        OfflineProvider { reference_year: None }
     }
 
-    /// A provider for calls recorded in `year` (dates said without a year get it).
+    /// A provider that gives dates said without a year this `year`, whenever the calls were
+    /// recorded (scripted calls, accuracy runs).
     pub fn with_reference_year(year: i32) -> Self {
-        OfflineProvider { reference_year: year }
+        OfflineProvider { reference_year: Some(year) }
     }
 
-    /// The year given to dates said without one, unless the call names another.
-    pub fn reference_year(&self) -> i32 {
-        self.reference_year
+    /// The year given to dates said without one in a call recorded on `recorded_on`.
+    pub fn year_for(&self, recorded_on: time::Date) -> i32 {
+        self.reference_year.unwrap_or(recorded_on.year())
+    }
+
+    /// The year the synchronous methods below use: the fixed one, else the current year.
+    fn year(&self) -> i32 {
+        self.reference_year.unwrap_or_else(crate::analysis::spoken::current_year)
     }
 
     /// Stage 2 without the async wrapper.
     pub fn analyze_now(&self, transcript: &Transcript, prompt: &ExtractionPrompt) -> Findings {
-        rules::find(transcript, prompt, self.reference_year)
+        rules::find(transcript, prompt, self.year())
     }
 
     /// The built-in schema of a known pair, or one built from the values the call mentions.
     pub fn generate_prompt_now(&self, domain: &str, category: &str, transcript: &Transcript) -> ExtractionPrompt {
-        rules::prompt_for(domain, category, transcript, self.reference_year)
+        rules::prompt_for(domain, category, transcript, self.year())
     }
 
     /// Detection without the async wrapper.
     pub fn detect_now(&self, transcript: &Transcript, catalog: &DomainCatalog) -> Detection {
-        rules::detect(transcript, catalog, self.reference_year)
+        rules::detect(transcript, catalog, self.year())
     }
 }
 
@@ -72,15 +73,15 @@ impl LlmProvider for OfflineProvider {
         true
     }
 
-    async fn detect(&self, transcript: &Transcript, catalog: &DomainCatalog) -> Result<Completion<Detection>, LlmError> {
-        Ok(free(self.detect_now(transcript, catalog)))
+    async fn detect(&self, call: CallInput<'_>, catalog: &DomainCatalog) -> Result<Completion<Detection>, LlmError> {
+        Ok(free(rules::detect(call.transcript, catalog, self.year_for(call.recorded_on))))
     }
 
-    async fn generate_prompt(&self, domain: &str, category: &str, transcript: &Transcript) -> Result<Completion<ExtractionPrompt>, LlmError> {
-        Ok(free(self.generate_prompt_now(domain, category, transcript)))
+    async fn generate_prompt(&self, domain: &str, category: &str, call: CallInput<'_>) -> Result<Completion<ExtractionPrompt>, LlmError> {
+        Ok(free(rules::prompt_for(domain, category, call.transcript, self.year_for(call.recorded_on))))
     }
 
-    async fn analyze(&self, transcript: &Transcript, prompt: &ExtractionPrompt) -> Result<Completion<Findings>, LlmError> {
-        Ok(free(self.analyze_now(transcript, prompt)))
+    async fn analyze(&self, call: CallInput<'_>, prompt: &ExtractionPrompt) -> Result<Completion<Findings>, LlmError> {
+        Ok(free(rules::find(call.transcript, prompt, self.year_for(call.recorded_on))))
     }
 }

@@ -21,6 +21,12 @@ pub fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// The day `path` was recorded, as far as the file tells: its modification time, else today.
+pub fn recorded_on(path: &Path) -> time::Date {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    modified.map_or_else(|| time::OffsetDateTime::now_utc(), time::OffsetDateTime::from).date()
+}
+
 /// Decode a recording and transcribe it with speakers from its channels. Blocking and
 /// CPU-bound: async callers get here through `analyze_file`, which runs it on a blocking thread.
 pub fn transcribe_file(
@@ -65,6 +71,7 @@ pub async fn analyze_file(
         transcript: &transcript,
         keep_original_pii: job.plan().keep_original_pii,
         transcriber: &job.transcriber_name(),
+        recorded_on: recorded_on(path),
     };
     let provider = job.provider();
     guarded_async(&file, "analysing", analyze_and_store(provider.as_ref(), store, &request, Some(path), &*progress, cancel)).await

@@ -14,7 +14,7 @@ mod runtime;
 mod stages;
 
 pub use error::PipelineError;
-pub use file::{analyze_file, file_name, transcribe_file, SharedProgress};
+pub use file::{analyze_file, file_name, recorded_on, transcribe_file, SharedProgress};
 pub(crate) use guard::crashed;
 pub use job::{Job, JobPlan};
 pub use runtime::block_on;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::analysis::{measure, redact};
 use crate::call::{CallAnalysis, Detection, ExtractionPrompt, FieldKind, StageTokenUsage, TokenUsage, Transcription};
-use crate::llm::{Completion, LlmError, LlmProvider};
+use crate::llm::{CallInput, Completion, LlmError, LlmProvider};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
 use crate::store::{Store, StoreError};
 use crate::stt::{Segment, Speaker, Transcript};
@@ -21,6 +21,8 @@ pub struct AnalysisRequest<'a> {
     pub keep_original_pii: bool,
     /// The speech engine and model that made the transcript (stored with the call).
     pub transcriber: &'a str,
+    /// The day the call was recorded: dates said without a year are read near it.
+    pub recorded_on: time::Date,
 }
 
 /// Run every stage on a transcript and return the result (not yet stored; see `analyze_and_store`).
@@ -46,12 +48,13 @@ pub async fn analyze(
     stage(Stage::Redacting, 0.0)?;
     let redacted = redact::redact_transcript(request.transcript);
     let provider_view = if provider.runs_locally() { request.transcript } else { &redacted.transcript };
+    let call = CallInput { transcript: provider_view, recorded_on: request.recorded_on };
     stage(Stage::Redacting, 1.0)?;
 
     stage(Stage::Detecting, 0.0)?;
     let catalog = store.catalog().map_err(store_err)?;
     let Completion { value: detection, usage: detect_usage } =
-        provider.detect(provider_view, &catalog).await.map_err(provider_err)?;
+        provider.detect(call, &catalog).await.map_err(provider_err)?;
     let detection = validated(detection);
     stage(Stage::Detecting, 1.0)?;
 
@@ -60,7 +63,7 @@ pub async fn analyze(
         Some(saved) => (saved, TokenUsage::default()),
         None => {
             let generated = provider
-                .generate_prompt(&detection.domain, &detection.category, provider_view)
+                .generate_prompt(&detection.domain, &detection.category, call)
                 .await
                 .map_err(provider_err)?;
             let prompt = ExtractionPrompt {
@@ -75,7 +78,7 @@ pub async fn analyze(
     };
     stage(Stage::Extracting, 0.4)?;
     let Completion { value: findings, usage: analysis_usage } =
-        provider.analyze(provider_view, &prompt).await.map_err(provider_err)?;
+        provider.analyze(call, &prompt).await.map_err(provider_err)?;
     stage(Stage::Extracting, 1.0)?;
 
     stage(Stage::Measuring, 0.0)?;

@@ -29,7 +29,7 @@ fn scripted(id: &str) -> Transcript {
 
 fn analyse(store: &mut Store, id: &str, keep_original_pii: bool) -> CallAnalysis {
     let transcript = scripted(id);
-    let request = AnalysisRequest { file_name: &format!("{id}.wav"), transcript: &transcript, keep_original_pii, transcriber: "script" };
+    let request = AnalysisRequest { file_name: &format!("{id}.wav"), transcript: &transcript, keep_original_pii, transcriber: "script", recorded_on: time::OffsetDateTime::now_utc().date() };
     block_on(analyze_and_store(&OfflineProvider::with_reference_year(2025), store, &request, None, &ignore_progress, &CancelToken::new()))
         .expect("analysis succeeds")
 }
@@ -93,7 +93,7 @@ fn the_offline_provider_reports_zero_tokens_for_every_stage() {
 fn progress_walks_the_stages_and_a_cancelled_analysis_stores_nothing() {
     let mut store = Store::open_in_memory().unwrap();
     let transcript = scripted("call_03");
-    let request = AnalysisRequest { file_name: "call_03.wav", transcript: &transcript, keep_original_pii: false, transcriber: "script" };
+    let request = AnalysisRequest { file_name: "call_03.wav", transcript: &transcript, keep_original_pii: false, transcriber: "script", recorded_on: time::OffsetDateTime::now_utc().date() };
     let seen = std::sync::Mutex::new(Vec::new());
     let sink = |p: Progress| seen.lock().unwrap().push((p.stage, p.fraction));
     block_on(analyze_and_store(&OfflineProvider::new(), &mut store, &request, None, &sink, &CancelToken::new())).unwrap();

@@ -1,6 +1,6 @@
 use callscope::call::DomainCatalog;
 use callscope::llm::offline::OfflineProvider;
-use callscope::llm::LlmProvider;
+use callscope::llm::{CallInput, LlmProvider};
 
 use super::script::transcript;
 
@@ -86,12 +86,13 @@ fn a_new_pair_gets_a_schema_named_after_what_was_said() {
     ]);
     let provider = OfflineProvider::with_reference_year(2025);
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
-    let prompt = rt.block_on(provider.generate_prompt("airline", "flight_change", &t)).expect("offline never fails").value;
+    let call = CallInput { transcript: &t, recorded_on: time::OffsetDateTime::now_utc().date() };
+    let prompt = rt.block_on(provider.generate_prompt("airline", "flight_change", call)).expect("offline never fails").value;
     let names: Vec<&str> = prompt.fields.iter().map(|f| f.name.as_str()).collect();
     assert!(names.contains(&"booking_reference_number") || names.contains(&"reservation_number"), "{names:?}");
     assert!(names.iter().any(|n| n.contains("fee")), "{names:?}");
     assert!(prompt.instructions.contains("YYYY-MM-DD"));
-    let analysis = rt.block_on(provider.analyze(&t, &prompt)).expect("offline never fails");
+    let analysis = rt.block_on(provider.analyze(call, &prompt)).expect("offline never fails");
     assert!(analysis.value.fields.values().any(|v| v == "KX74291"), "{:?}", analysis.value.fields);
     assert_eq!(analysis.usage.total(), 0);
 }

@@ -152,6 +152,7 @@ fn decode_stream(
         }
     }
     let target_rate = options.target_rate_hz.unwrap_or(source_rate);
+    let conversion = |source| DecodeError::Conversion { path: owned(), source };
 
     let mut resampler: Option<StreamResampler> = None;
     let mut sample_buf: Option<SampleBuffer<f32>> = None;
@@ -214,10 +215,7 @@ fn decode_stream(
             Some(_) => {
                 return Err(DecodeError::Unsupported { path: owned(), detail: "a channel count that changes mid-file".into() })
             }
-            None => resampler.insert(
-                StreamResampler::new(spec.rate, target_rate, channels)
-                    .map_err(|detail| DecodeError::Unsupported { path: owned(), detail })?,
-            ),
+            None => resampler.insert(StreamResampler::new(spec.rate, target_rate, channels).map_err(conversion)?),
         };
         let (from, to) = match edit {
             Some(w) => edit_range(w, decoded_frames, frames),
@@ -226,7 +224,7 @@ fn decode_stream(
         decoded_frames += frames as u64;
         if from < to {
             let planar: Vec<&[f32]> = buf.samples().chunks(frames).map(|c| &c[from..to]).collect();
-            r.push(&planar).map_err(|detail| DecodeError::Corrupt { path: owned(), detail })?;
+            r.push(&planar).map_err(conversion)?;
         }
         if decoded_frames / u64::from(spec.rate.max(1)) > options.max_duration_s {
             return Err(DecodeError::TooLong {
@@ -268,7 +266,7 @@ fn decode_stream(
         return Err(DecodeError::NoAudio { path: owned() });
     };
     let source = SourceInfo { codec: codec_name, sample_rate_hz: source_rate, channels: resampler.channels() };
-    let channels = resampler.finish().map_err(|detail| DecodeError::Corrupt { path: owned(), detail })?;
+    let channels = resampler.finish().map_err(conversion)?;
     progress(Progress { stage: Stage::Decoding, fraction: 1.0 });
     Ok(DecodedFile { path: owned(), clip: AudioClip { sample_rate_hz: target_rate, channels }, source })
 }

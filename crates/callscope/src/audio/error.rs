@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use super::ResampleError;
+
 /// A decoding failure. Every variant names the file and says what to do next.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -27,6 +29,12 @@ pub enum DecodeError {
     Truncated { path: PathBuf, detail: String },
     #[error("{path}: the audio data is damaged ({detail}). Try re-exporting the recording.")]
     Corrupt { path: PathBuf, detail: String },
+    #[error("{path}: the audio could not be converted to the working sample rate ({source}). This is a fault in Callscope, not in the recording; please report it.")]
+    Conversion {
+        path: PathBuf,
+        #[source]
+        source: ResampleError,
+    },
     #[error("{path}: the recording is {duration_s} s long; the limit is {limit_s} s. Split it into shorter parts.")]
     TooLong { path: PathBuf, duration_s: u64, limit_s: u64 },
     #[error("{path}: decoding was cancelled.")]
@@ -46,6 +54,7 @@ impl DecodeError {
             DecodeError::NoAudio { .. } => "no_audio",
             DecodeError::Truncated { .. } => "truncated",
             DecodeError::Corrupt { .. } => "corrupt",
+            DecodeError::Conversion { .. } => "conversion",
             DecodeError::TooLong { .. } => "too_long",
             DecodeError::Cancelled { .. } => "cancelled",
         }

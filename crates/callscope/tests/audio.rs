@@ -1,5 +1,5 @@
-//! Decoding real files: every format variant of a rendered call, a malformed-input corpus, and
-//! a two-hour recording.
+//! Decoding real files: every format variant of a rendered call, a malformed-input corpus (also
+//! under a memory limit), and a two-hour recording.
 
 use std::path::{Path, PathBuf};
 
@@ -122,10 +122,15 @@ mod variants {
 }
 
 mod malformed {
+    use std::collections::{BTreeMap, HashMap};
+
+    use callscope::audio::HeaderProblem;
+
     use super::*;
 
     #[derive(serde::Deserialize)]
     struct Manifest {
+        expected_values: BTreeMap<String, String>,
         files: Vec<Case>,
     }
 
@@ -136,12 +141,37 @@ mod malformed {
         description: String,
     }
 
+    fn corpus() -> (PathBuf, Manifest) {
+        let dir = fixtures().join("malformed");
+        let text = std::fs::read_to_string(dir.join("manifest.json")).expect("manifest");
+        (dir, serde_json::from_str(&text).expect("manifest parses"))
+    }
+
+    /// What decoding reports for a file: `ok` when it gives audio, else the error's kind.
+    fn class_of(result: &Result<AudioClip, DecodeError>) -> &'static str {
+        match result {
+            Ok(_) => "ok",
+            Err(e) => e.kind(),
+        }
+    }
+
+    /// The class decoding itself must report for a manifest class: files with no speech still
+    /// decode; finding nothing in them is for later stages.
+    fn decoding_class(expected: &str) -> &str {
+        if expected == "no_speech" {
+            "ok"
+        } else {
+            expected
+        }
+    }
+
     #[test]
     fn every_malformed_file_gives_its_clear_error_naming_the_file() {
-        let dir = fixtures().join("malformed");
-        let manifest: Manifest =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("manifest")).expect("manifest parses");
-        assert!(manifest.files.len() >= 15, "the corpus has {} files", manifest.files.len());
+        let (dir, manifest) = corpus();
+        assert!(manifest.files.len() >= 40, "the corpus has {} files", manifest.files.len());
+        for class in manifest.expected_values.keys() {
+            assert!(manifest.files.iter().any(|c| &c.expected == class), "no file in the corpus is expected to be {class}");
+        }
         let mut wrong = Vec::new();
         for case in &manifest.files {
             let path = dir.join(&case.path);
@@ -150,21 +180,112 @@ mod malformed {
                 wrong.push(format!("{}: PANICKED", case.path));
                 continue;
             };
-            let got = match &result {
-                Ok(_) => "ok".to_string(),
+            match &result {
+                Ok(clip) => assert!(clip.frames() > 0, "{}: decoded to no samples", case.path),
                 Err(e) => {
                     let message = e.to_string();
                     let name = Path::new(&case.path).file_name().unwrap().to_string_lossy().to_string();
                     assert!(message.contains(&name), "{}: message does not name the file: {message}", case.path);
-                    e.kind().to_string()
                 }
-            };
+            }
+            let got = class_of(&result);
             println!("{:<40} expected {:<12} got {:<12} {}", case.path, case.expected, got, result.as_ref().err().map(|e| e.to_string()).unwrap_or_default());
-            if got != case.expected {
+            if got != decoding_class(&case.expected) {
                 wrong.push(format!("{}: expected {}, got {got} ({})", case.path, case.expected, case.description));
             }
         }
         assert!(wrong.is_empty(), "misclassified:\n{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn a_wav_whose_header_says_zero_hertz_is_refused_as_damaged_naming_the_file() {
+        let err = decode(&corpus().0.join("sample_rate_0.wav")).expect_err("refused");
+        assert!(matches!(err, DecodeError::DamagedHeader { problem: HeaderProblem::SampleRate { hz: 0 }, .. }), "{err:?}");
+        let message = err.to_string();
+        for part in ["sample_rate_0.wav", "the sample rate is 0 Hz", "damaged", "export the recording again"] {
+            assert!(message.contains(part), "{message:?} does not say {part:?}");
+        }
+    }
+
+    #[test]
+    fn each_damaged_header_is_refused_for_the_field_that_is_wrong() {
+        let dir = corpus().0;
+        let cases = [
+            ("sample_rate_4294967295.wav", HeaderProblem::SampleRate { hz: u32::MAX }),
+            ("byte_rate_0.wav", HeaderProblem::ZeroByteRate),
+            ("block_align_0.wav", HeaderProblem::BlockAlign { bytes: 0, channels: 1, bits_per_sample: 16 }),
+            ("channels_0.wav", HeaderProblem::Channels { count: 0 }),
+            ("channels_65535.wav", HeaderProblem::Channels { count: 65535 }),
+            ("extensible_0_bits.wav", HeaderProblem::SampleWidth { bits: 0, codec: "PCM", allowed: "8, 16, 24 or 32" }),
+            // 2^36 − 1 samples at 16 kHz.
+            ("absurd_length.flac", HeaderProblem::Length { declared_s: 4_294_967 }),
+        ];
+        for (file, expected) in cases {
+            match decode(&dir.join(file)) {
+                Err(DecodeError::DamagedHeader { problem, .. }) => assert_eq!(problem, expected, "{file}"),
+                other => panic!("{file}: expected a damaged header, got {:?}", other.map(|c| c.frames())),
+            }
+        }
+    }
+
+    #[test]
+    fn a_wav_written_to_a_pipe_with_unknown_length_decodes_to_its_end() {
+        let clip = decode(&corpus().0.join("streamed_unknown_length.wav")).expect("decodes");
+        assert_eq!(clip.duration_ms(), 4000);
+    }
+
+    /// Set in the child process of the memory test, which decodes and reports instead of judging.
+    const CHILD_ENV: &str = "CALLSCOPE_DECODE_UNDER_MEMORY_LIMIT";
+    const CHILD_LINE: &str = "decoded-under-limit";
+    /// 2 GiB of address space: the whole corpus should decode in a small fraction of that.
+    const ADDRESS_SPACE_LIMIT_BYTES: u64 = 2 << 30;
+
+    /// Damaged headers used to make decoding allocate by their numbers (a 4294967295 Hz rate asked
+    /// for ~24 GB and got the process killed). Decoding the corpus in a process that cannot map more
+    /// than 2 GiB proves each file is refused, or decoded, without that.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn no_malformed_file_needs_more_than_two_gigabytes_to_be_refused() {
+        use std::os::unix::process::ExitStatusExt;
+
+        let (dir, manifest) = corpus();
+        if std::env::var_os(CHILD_ENV).is_some() {
+            for case in &manifest.files {
+                println!("{CHILD_LINE}\t{}\t{}", case.path, class_of(&decode(&dir.join(&case.path))));
+            }
+            return;
+        }
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let output = std::process::Command::new("prlimit")
+            .arg(format!("--as={ADDRESS_SPACE_LIMIT_BYTES}"))
+            .arg(&exe)
+            .args(["--exact", "malformed::no_malformed_file_needs_more_than_two_gigabytes_to_be_refused", "--nocapture"])
+            .env(CHILD_ENV, "1")
+            .output()
+            .expect("prlimit (util-linux) runs the test binary");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let reported: HashMap<&str, &str> = stdout
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.strip_prefix(CHILD_LINE)?.trim_start_matches('\t').split('\t');
+                Some((fields.next()?, fields.next()?))
+            })
+            .collect();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: String = stderr.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+        assert!(
+            output.status.success(),
+            "decoding under a 2 GiB limit ended with exit code {:?}, signal {:?}, after {} of {} files; next was {:?}\n{tail}",
+            output.status.code(),
+            output.status.signal(),
+            reported.len(),
+            manifest.files.len(),
+            manifest.files.get(reported.len()).map(|c| &c.path),
+        );
+        for case in &manifest.files {
+            let got = reported.get(case.path.as_str()).copied();
+            assert_eq!(got, Some(decoding_class(&case.expected)), "{} under a 2 GiB limit", case.path);
+        }
     }
 }
 

@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{DecoderOptions, CODEC_TYPE_NULL};
 use symphonia::core::errors::Error as SymphoniaError;
-use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::formats::{FormatOptions, FormatReader, Track};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
+use super::header::{check_wav_header, DeclaredLength};
+use super::limits::{check_declared_length, check_stream};
 use super::mp4_edit::{audio_edit_window, EditWindow};
 use super::{AudioClip, DecodeError, StreamResampler, WHISPER_SAMPLE_RATE_HZ};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
@@ -59,7 +61,8 @@ pub fn decode_file(
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<DecodedFile, DecodeError> {
-    let file = open_checked(path)?;
+    let mut file = open_checked(path)?;
+    let length = check_wav_header(path, &mut file)?;
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let format_options = FormatOptions { enable_gapless: true, ..Default::default() };
     let probed = symphonia::default::get_probe()
@@ -67,7 +70,7 @@ pub fn decode_file(
         .map_err(|e| classify_probe_error(path, e))?;
     let mut reader = probed.format;
     let edit = audio_edit_window(path);
-    decode_stream(path, reader.as_mut(), edit, options, progress, cancel)
+    decode_stream(path, reader.as_mut(), FileHeader { edit, length }, options, progress, cancel)
 }
 
 fn open_checked(path: &Path) -> Result<File, DecodeError> {
@@ -120,22 +123,42 @@ fn starts_like_audio(path: &Path) -> bool {
         || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
 }
 
+/// What `decode_file` read from the file's header itself, beside symphonia's reader.
+struct FileHeader {
+    edit: Option<EditWindow>,
+    length: DeclaredLength,
+}
+
 fn decode_stream(
     path: &Path,
     reader: &mut dyn FormatReader,
-    edit: Option<EditWindow>,
+    header: FileHeader,
     options: &DecodeOptions,
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<DecodedFile, DecodeError> {
     let owned = || path.to_path_buf();
-    let track = reader
-        .tracks()
+    let is_audio = |t: &&Track| t.codec_params.codec != CODEC_TYPE_NULL;
+    let tracks = reader.tracks();
+    let track = tracks
         .iter()
-        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL && t.codec_params.sample_rate.is_some())
+        .filter(is_audio)
+        .find(|t| t.codec_params.sample_rate.is_some())
+        .or_else(|| tracks.iter().find(is_audio))
         .cloned()
         .ok_or_else(|| DecodeError::NoAudio { path: owned() })?;
     let params = &track.codec_params;
+    // Before anything is built from the header's numbers.
+    let source_rate = check_stream(path, params.sample_rate, params.channels.map(|c| c.count()))?;
+    let declared_frames = match header.length {
+        DeclaredLength::Unknown => None,
+        DeclaredLength::Trusted | DeclaredLength::PastEndOfFile => params.n_frames,
+    };
+    // A file cut short is reported as such once what it holds is decoded, not by what its header
+    // claimed.
+    if let (Some(frames), DeclaredLength::Trusted) = (declared_frames, header.length) {
+        check_declared_length(path, frames, source_rate, options.max_duration_s)?;
+    }
     let codec_name = codec_name(params.codec);
     let mut decoder = symphonia::default::get_codecs()
         .make(params, &DecoderOptions::default())
@@ -143,15 +166,8 @@ fn decode_stream(
             SymphoniaError::Unsupported(what) => DecodeError::Unsupported { path: owned(), detail: unsupported_detail(&codec_name, what) },
             other => DecodeError::Corrupt { path: owned(), detail: other.to_string() },
         })?;
-    let source_rate = params.sample_rate.unwrap_or(WHISPER_SAMPLE_RATE_HZ);
-    let declared_frames = params.n_frames;
-    if let Some(frames) = declared_frames {
-        let duration_s = frames / u64::from(source_rate.max(1));
-        if duration_s > options.max_duration_s {
-            return Err(DecodeError::TooLong { path: owned(), duration_s, limit_s: options.max_duration_s });
-        }
-    }
     let target_rate = options.target_rate_hz.unwrap_or(source_rate);
+    let conversion = |source| DecodeError::Conversion { path: owned(), source };
 
     let mut resampler: Option<StreamResampler> = None;
     let mut sample_buf: Option<SampleBuffer<f32>> = None;
@@ -214,19 +230,20 @@ fn decode_stream(
             Some(_) => {
                 return Err(DecodeError::Unsupported { path: owned(), detail: "a channel count that changes mid-file".into() })
             }
-            None => resampler.insert(
-                StreamResampler::new(spec.rate, target_rate, channels)
-                    .map_err(|detail| DecodeError::Unsupported { path: owned(), detail })?,
-            ),
+            None => {
+                // The decoder's own format can differ from the container's (HE-AAC doubles the rate).
+                let rate = check_stream(path, Some(spec.rate), Some(channels))?;
+                resampler.insert(StreamResampler::new(rate, target_rate, channels).map_err(conversion)?)
+            }
         };
-        let (from, to) = match edit {
+        let (from, to) = match header.edit {
             Some(w) => edit_range(w, decoded_frames, frames),
             None => (0, frames),
         };
         decoded_frames += frames as u64;
         if from < to {
             let planar: Vec<&[f32]> = buf.samples().chunks(frames).map(|c| &c[from..to]).collect();
-            r.push(&planar).map_err(|detail| DecodeError::Corrupt { path: owned(), detail })?;
+            r.push(&planar).map_err(conversion)?;
         }
         if decoded_frames / u64::from(spec.rate.max(1)) > options.max_duration_s {
             return Err(DecodeError::TooLong {
@@ -251,10 +268,10 @@ fn decode_stream(
         return Err(DecodeError::Corrupt { path: owned(), detail: format!("{bad_packets} of {packets} audio packets could not be decoded") });
     }
     if let Some(total) = declared_frames {
-        let missing = total.saturating_sub(decoded_frames) as f64 / f64::from(source_rate.max(1));
+        let missing = total.saturating_sub(decoded_frames) as f64 / f64::from(source_rate);
         if missing > TRUNCATION_TOLERANCE_FRAMES_S {
-            let have = decoded_frames as f64 / f64::from(source_rate.max(1));
-            let want = total as f64 / f64::from(source_rate.max(1));
+            let have = decoded_frames as f64 / f64::from(source_rate);
+            let want = total as f64 / f64::from(source_rate);
             return Err(DecodeError::Truncated { path: owned(), detail: format!("{have:.1} s of the {want:.1} s it declares") });
         }
     }
@@ -268,7 +285,7 @@ fn decode_stream(
         return Err(DecodeError::NoAudio { path: owned() });
     };
     let source = SourceInfo { codec: codec_name, sample_rate_hz: source_rate, channels: resampler.channels() };
-    let channels = resampler.finish().map_err(|detail| DecodeError::Corrupt { path: owned(), detail })?;
+    let channels = resampler.finish().map_err(conversion)?;
     progress(Progress { stage: Stage::Decoding, fraction: 1.0 });
     Ok(DecodedFile { path: owned(), clip: AudioClip { sample_rate_hz: target_rate, channels }, source })
 }

@@ -6,14 +6,17 @@
 mod clip;
 mod decode;
 mod error;
+mod header;
+mod limits;
 mod mp4_edit;
 mod resample;
 mod waveform;
 
 pub use clip::AudioClip;
 pub use decode::{decode_file, DecodeOptions, DecodedFile, SourceInfo};
-pub use error::DecodeError;
-pub use resample::StreamResampler;
+pub use error::{DecodeError, HeaderProblem};
+pub use limits::{MAX_CHANNELS, MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ};
+pub use resample::{ResampleError, StreamResampler};
 pub use waveform::{waveform, Waveform};
 
 /// Sample rate Whisper expects and every stage after decoding works at.

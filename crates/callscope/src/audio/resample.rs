@@ -2,6 +2,29 @@
 
 use rubato::{FftFixedIn, Resampler};
 
+use super::limits::{MAX_CHANNELS, MAX_SAMPLE_RATE_HZ};
+
+/// Why a conversion could not be set up or run.
+#[derive(Debug, thiserror::Error)]
+pub enum ResampleError {
+    /// Refused before anything is allocated: the converter's buffers grow with the rates.
+    #[error("{hz} Hz is outside the 1 to {MAX_SAMPLE_RATE_HZ} Hz a conversion accepts")]
+    RateOutOfRange { hz: u32 },
+    #[error("a conversion takes 1 to {MAX_CHANNELS} channels, not {count}")]
+    ChannelCount { count: usize },
+    #[error("{got} channels were pushed into a conversion set up for {expected}")]
+    ChannelMismatch { expected: usize, got: usize },
+    #[error("converting {from_hz} Hz to {to_hz} Hz cannot be set up: {source}")]
+    Setup {
+        from_hz: u32,
+        to_hz: u32,
+        #[source]
+        source: rubato::ResamplerConstructionError,
+    },
+    #[error("the conversion failed: {0}")]
+    Process(#[from] rubato::ResampleError),
+}
+
 /// Input frames per resampler call; large enough for efficiency, small enough to stream.
 const CHUNK_FRAMES: usize = 4096;
 
@@ -18,12 +41,22 @@ pub struct StreamResampler {
 
 impl StreamResampler {
     /// A resampler from `from_hz` to `to_hz` for `channels` channels; a pass-through when equal.
-    pub fn new(from_hz: u32, to_hz: u32, channels: usize) -> Result<Self, String> {
+    pub fn new(from_hz: u32, to_hz: u32, channels: usize) -> Result<Self, ResampleError> {
+        // The FFT sizes are the rates divided by their common divisor: an unchecked rate from a
+        // file's header could ask for gigabytes.
+        for hz in [from_hz, to_hz] {
+            if !(1..=MAX_SAMPLE_RATE_HZ).contains(&hz) {
+                return Err(ResampleError::RateOutOfRange { hz });
+            }
+        }
+        if !(1..=MAX_CHANNELS).contains(&channels) {
+            return Err(ResampleError::ChannelCount { count: channels });
+        }
         let inner = if from_hz == to_hz {
             None
         } else {
             let r = FftFixedIn::<f32>::new(from_hz as usize, to_hz as usize, CHUNK_FRAMES, 2, channels)
-                .map_err(|e| format!("cannot convert {from_hz} Hz to {to_hz} Hz: {e}"))?;
+                .map_err(|source| ResampleError::Setup { from_hz, to_hz, source })?;
             Some(r)
         };
         let skip = inner.as_ref().map_or(0, |r| r.output_delay());
@@ -33,7 +66,7 @@ impl StreamResampler {
             output: vec![Vec::new(); channels],
             skip,
             frames_in: 0,
-            ratio: f64::from(to_hz) / f64::from(from_hz.max(1)),
+            ratio: f64::from(to_hz) / f64::from(from_hz),
         })
     }
 
@@ -43,7 +76,10 @@ impl StreamResampler {
     }
 
     /// Add planar input; every slice must have the same length.
-    pub fn push(&mut self, planar: &[&[f32]]) -> Result<(), String> {
+    pub fn push(&mut self, planar: &[&[f32]]) -> Result<(), ResampleError> {
+        if planar.len() != self.channels() {
+            return Err(ResampleError::ChannelMismatch { expected: self.channels(), got: planar.len() });
+        }
         let n = planar.first().map_or(0, |c| c.len());
         self.frames_in += n as u64;
         if self.inner.is_none() {
@@ -58,7 +94,7 @@ impl StreamResampler {
         self.drain_full_chunks()
     }
 
-    fn drain_full_chunks(&mut self) -> Result<(), String> {
+    fn drain_full_chunks(&mut self) -> Result<(), ResampleError> {
         let Some(r) = self.inner.as_mut() else { return Ok(()) };
         let mut offset = 0;
         loop {
@@ -67,7 +103,7 @@ impl StreamResampler {
                 break;
             }
             let chunk: Vec<&[f32]> = self.pending.iter().map(|c| &c[offset..offset + need]).collect();
-            let out = r.process(&chunk, None).map_err(|e| e.to_string())?;
+            let out = r.process(&chunk, None)?;
             offset += need;
             append_skipping(&mut self.output, &out, &mut self.skip);
         }
@@ -78,16 +114,16 @@ impl StreamResampler {
     }
 
     /// Flush what is left and return the converted channels, trimmed to the exact length.
-    pub fn finish(mut self) -> Result<Vec<Vec<f32>>, String> {
+    pub fn finish(mut self) -> Result<Vec<Vec<f32>>, ResampleError> {
         let expected = (self.frames_in as f64 * self.ratio).round() as usize;
         if let Some(r) = self.inner.as_mut() {
             let remaining: Vec<&[f32]> = self.pending.iter().map(Vec::as_slice).collect();
-            let out = r.process_partial(Some(&remaining), None).map_err(|e| e.to_string())?;
+            let out = r.process_partial(Some(&remaining), None)?;
             append_skipping(&mut self.output, &out, &mut self.skip);
             // Push silence through until the delayed tail has come out.
             while self.output[0].len() < expected {
-                let out = r.process_partial::<Vec<f32>>(None, None).map_err(|e| e.to_string())?;
-                if out.first().map_or(true, Vec::is_empty) {
+                let out = r.process_partial::<Vec<f32>>(None, None)?;
+                if out.first().is_none_or(Vec::is_empty) {
                     break;
                 }
                 append_skipping(&mut self.output, &out, &mut self.skip);
@@ -130,6 +166,25 @@ mod tests {
         let reference = sine(16_000, 440.0, 32_000);
         let err: f32 = out[0][1000..31_000].iter().zip(&reference[1000..31_000]).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
         assert!(err < 0.02, "max error {err}");
+    }
+
+    #[test]
+    fn a_rate_of_four_billion_hertz_is_refused_instead_of_sizing_buffers_from_it() {
+        let err = StreamResampler::new(u32::MAX, 16_000, 1).err();
+        assert!(matches!(err, Some(ResampleError::RateOutOfRange { hz: u32::MAX })), "{err:?}");
+    }
+
+    #[test]
+    fn a_conversion_without_channels_is_refused() {
+        let err = StreamResampler::new(8_000, 16_000, 0).err();
+        assert!(matches!(err, Some(ResampleError::ChannelCount { count: 0 })), "{err:?}");
+    }
+
+    #[test]
+    fn pushing_the_wrong_number_of_channels_is_an_error() {
+        let mut r = StreamResampler::new(8_000, 16_000, 2).unwrap();
+        let err = r.push(&[&[0.0; 10]]).err();
+        assert!(matches!(err, Some(ResampleError::ChannelMismatch { expected: 2, got: 1 })), "{err:?}");
     }
 
     #[test]

@@ -55,11 +55,12 @@ pub fn run() -> Result<(), String> {
                     tracing::warn!(error = %e, "could not send a job update to the window");
                 }
             });
-            let options = QueueOptions { library: location.library(), models: None, workers: 1 };
+            // API keys: the OS keyring, contacted only when the settings screen asks or a job
+            // for a remote provider is built.
+            let options = QueueOptions { library: location.library(), models: None, workers: 1, keys: Keyring::os() };
             app.manage(JobQueue::start(options, Arc::clone(&config), sink));
             app.manage(Library::new(location.library()));
             app.manage(config);
-            // API keys: the OS keyring, contacted only when the settings screen asks.
             app.manage(Keyring::os());
             app.manage(location);
             Ok(())

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use callscope::config::{data_location, ConfigStore};
+use callscope::secrets::Keyring;
 use callscope::store::Store;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -39,6 +40,9 @@ enum Command {
     /// See and change the settings the desktop app and the command line share.
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Store, remove and list the API keys of the Gemini and OpenAI-compatible providers (OS keyring).
+    #[command(subcommand)]
+    Keys(commands::keys::KeysCommand),
 }
 
 fn open_library() -> anyhow::Result<Store> {
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
         Command::Domains(cmd) => open_library().and_then(|mut store| commands::domains::run(cmd, &mut store)).map(|()| ExitCode::SUCCESS),
         Command::Models(cmd) => commands::models::run(cmd),
         Command::Config(cmd) => open_config().and_then(|config| commands::config::run(cmd, &config)).map(|()| ExitCode::SUCCESS),
+        Command::Keys(cmd) => commands::keys::run(cmd, &Keyring::os()).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

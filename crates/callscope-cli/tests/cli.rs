@@ -147,6 +147,37 @@ fn config_set_is_what_config_get_and_list_show_and_a_bad_value_is_refused() {
     assert!(!saved.contains("chatgpt"), "{saved}");
 }
 
+#[test]
+fn a_remote_provider_without_a_key_stops_analyze_before_any_file_and_stores_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let call = fixtures().join("calls/call_12.wav");
+    // No key in the environment, and no keyring to find one in (no session bus).
+    let out = Command::new(env!("CARGO_BIN_EXE_callscope"))
+        .args(["analyze", call.to_str().unwrap(), "--model", "tiny.en", "--provider", "gemini"])
+        .env("CALLSCOPE_DATA", data.path())
+        .env("HOME", data.path())
+        .env("XDG_RUNTIME_DIR", data.path())
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("GEMINI_API_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("Gemini API key") && stderr.contains("GEMINI_API_KEY") && stderr.contains("No file was analysed"), "{stderr}");
+    assert!(!stderr.contains("call_12.wav"), "no file was started: {stderr}");
+    let listed = callscope(data.path(), &["calls", "list", "--json"]);
+    let page: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+    assert_eq!(page["items"], serde_json::json!([]), "nothing was stored");
+}
+
+#[test]
+fn a_key_is_never_taken_from_the_command_line() {
+    let data = tempfile::tempdir().unwrap();
+    let out = callscope(data.path(), &["keys", "set", "gemini", "AIzaSyOnTheCommandLine"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unexpected argument"), "{}", text(&out.stderr));
+}
+
 /// The desktop app's queue and `callscope analyze` read the same settings file and build
 /// their job with the same engine function: the same file gives the same stored call.
 #[test]
@@ -171,7 +202,7 @@ fn the_cli_and_the_desktop_queue_build_the_same_job_from_the_same_settings() {
     let sink = Arc::new(move |u: callscope::jobs::JobUpdate| {
         let _ = tx.lock().unwrap().send(u);
     });
-    let options = QueueOptions { library: data.path().join("callscope.sqlite3"), models: None, workers: 1 };
+    let options = QueueOptions { library: data.path().join("callscope.sqlite3"), models: None, workers: 1, keys: callscope::secrets::Keyring::os() };
     let queue = JobQueue::start(options, config, sink);
     let id = queue.enqueue(call.clone()).job_id;
     let call_id = loop {

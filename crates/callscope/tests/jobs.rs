@@ -14,6 +14,7 @@ use callscope::config::{ConfigStore, Settings};
 use callscope::jobs::{JobQueue, JobState, JobUpdate, QueueOptions};
 use callscope::models::ModelStore;
 use callscope::pipeline::JobPlan;
+use callscope::secrets::Keyring;
 use callscope::store::Store;
 
 fn fixtures() -> PathBuf {
@@ -35,7 +36,7 @@ fn queue_in(dir: &Path, settings: Settings) -> (JobQueue, mpsc::Receiver<JobUpda
     let sink = Arc::new(move |u: JobUpdate| {
         let _ = tx.lock().unwrap_or_else(|p| p.into_inner()).send(u);
     });
-    let options = QueueOptions { library: dir.join("library.sqlite3"), models: None, workers: 1 };
+    let options = QueueOptions { library: dir.join("library.sqlite3"), models: None, workers: 1, keys: Keyring::os() };
     (JobQueue::start(options, config, sink), rx)
 }
 

@@ -5,10 +5,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use callscope::config::{ConfigStore, Settings};
+use callscope::config::{ConfigStore, ProviderChoice, Settings};
 use callscope::models::ModelStore;
 use callscope::pipeline::{self, file_name, Job, PipelineError};
 use callscope::progress::CancelToken;
+use callscope::secrets::Keyring;
 use callscope::store::Store;
 use clap::Args;
 
@@ -33,24 +34,40 @@ pub struct AnalyzeArgs {
     /// Keep transcripts and summaries unredacted in the library.
     #[arg(long)]
     keep_original_pii: bool,
+    /// Who analyses the transcripts: offline (built in), gemini or openai (an OpenAI-compatible
+    /// server; both get only the redacted transcript); default: the `provider` setting.
+    #[arg(long, value_name = "offline|gemini|openai")]
+    provider: Option<ProviderChoice>,
+    /// The model of a gemini or openai provider; default: the `gemini_model` or `openai_model` setting.
+    #[arg(long, value_name = "NAME")]
+    llm_model: Option<String>,
 }
 
 impl AnalyzeArgs {
     /// The saved settings with this command's flags applied.
-    fn settings(&self, saved: Settings) -> Settings {
-        Settings {
+    fn settings(&self, saved: Settings) -> anyhow::Result<Settings> {
+        let settings = Settings {
             model: self.model.clone().unwrap_or(saved.model),
             swap_channels: self.swap_channels || saved.swap_channels,
             keep_original_pii: self.keep_original_pii || saved.keep_original_pii,
+            provider: self.provider.unwrap_or(saved.provider),
             ..saved
-        }
+        };
+        Ok(match &self.llm_model {
+            Some(model) => settings.with_llm_model(model).context("--llm-model")?,
+            None => settings,
+        })
     }
 }
 
 /// Analyse every file; a failed file is reported and the others still run.
 pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow::Result<ExitCode> {
     let models = ModelStore::open_default().context("opening the model folder")?;
-    let job = Job::from_settings(&args.settings(config.get()), &models).map_err(with_hint)?;
+    // A remote provider without its key fails here, before any file is touched.
+    let job = Job::from_settings(&args.settings(config.get())?, &models, &Keyring::os()).map_err(with_hint)?;
+    if !job.provider().runs_locally() {
+        eprintln!("note: {} ({}) analyses these calls; only their redacted transcripts leave this computer", job.provider().name(), job.provider().model());
+    }
     let bars = Bars::new();
     let cancel = CancelToken::new();
     let mut results = Vec::new();

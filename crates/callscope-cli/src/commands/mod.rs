@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod calls;
 pub mod config;
 pub mod domains;
+pub mod keys;
 pub mod models;
 pub mod progress;
 pub mod transcribe;

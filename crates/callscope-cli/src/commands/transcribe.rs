@@ -4,10 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use callscope::config::{ConfigStore, Settings};
+use callscope::config::{ConfigStore, ProviderChoice, Settings};
 use callscope::models::ModelStore;
 use callscope::pipeline::{file_name, transcribe_file, Job};
 use callscope::progress::CancelToken;
+use callscope::secrets::Keyring;
 use callscope::stt::{to_srt, to_vtt, Transcript};
 use clap::{Args, ValueEnum};
 
@@ -70,10 +71,12 @@ pub fn run(args: TranscribeArgs, config: &ConfigStore) -> anyhow::Result<ExitCod
         model: args.model.clone().unwrap_or(saved.model.clone()),
         language: args.language.clone().unwrap_or(saved.language.clone()),
         swap_channels: args.swap_channels || saved.swap_channels,
+        // Transcribing analyses nothing: no provider, so no key is needed.
+        provider: ProviderChoice::Offline,
         ..saved
     };
     let models = ModelStore::open_default().context("opening the model folder")?;
-    let job = Job::from_settings(&settings, &models).map_err(with_hint)?;
+    let job = Job::from_settings(&settings, &models, &Keyring::os()).map_err(with_hint)?;
     let options = callscope::stt::TranscribeOptions { beam_size: Some(args.beam), ..job.transcribe_options() };
     let transcriber = job.transcriber();
     let bars = Bars::new();

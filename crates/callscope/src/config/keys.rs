@@ -15,9 +15,15 @@ pub struct SettingKey {
 
 impl SettingKey {
     /// Every setting, in the order `config list` shows them.
-    pub const ALL: [SettingKey; 6] = [
+    pub const ALL: [SettingKey; 9] = [
         SettingKey { name: "model", description: "speech model for new analyses: tiny.en (fastest), base, small, or an imported name" },
-        SettingKey { name: "provider", description: "who analyses transcripts: offline (built in, nothing leaves the machine)" },
+        SettingKey {
+            name: "provider",
+            description: "who analyses transcripts: offline (built in, nothing leaves the machine), gemini or openai (an OpenAI-compatible server; both get only the redacted transcript and need a key: `callscope keys set`)",
+        },
+        SettingKey { name: "gemini_model", description: "the Gemini model, e.g. gemini-2.5-flash" },
+        SettingKey { name: "openai_base_url", description: "the OpenAI-compatible server: https://api.openai.com/v1, or e.g. http://localhost:11434/v1 for Ollama" },
+        SettingKey { name: "openai_model", description: "the model on that server, e.g. gpt-4o-mini or llama3.1" },
         SettingKey { name: "keep_original_pii", description: "true: store transcripts and summaries unredacted" },
         SettingKey { name: "swap_channels", description: "true: the agent is on the right channel" },
         SettingKey { name: "filter_music", description: "true: check music on hold and noise with the speech-activity model, when installed" },
@@ -92,5 +98,19 @@ mod tests {
         assert!(err.contains("true or false"), "{err}");
         let err = SettingKey::named("colour").unwrap_err().to_string();
         assert!(err.contains("swap_channels"), "{err}");
+        let err = SettingKey::named("openai_base_url").and_then(|k| k.set(&settings, "ftp://example.com")).unwrap_err().to_string();
+        assert!(err.contains("http(s) address"), "{err}");
+    }
+
+    #[test]
+    fn remote_providers_and_their_models_are_set_by_name() {
+        let settings = SettingKey::named("provider").and_then(|k| k.set(&Settings::default(), "openai")).expect("openai");
+        assert_eq!(settings.provider.name(), "openai");
+        let settings = SettingKey::named("openai_base_url").and_then(|k| k.set(&settings, "http://localhost:11434/v1/")).expect("url");
+        assert_eq!(settings.openai_base_url, "http://localhost:11434/v1");
+        let settings = SettingKey::named("gemini_model").and_then(|k| k.set(&settings, "models/gemini-2.5-pro")).expect("model");
+        assert_eq!(settings.gemini_model, "gemini-2.5-pro");
+        let err = SettingKey::named("gemini_model").and_then(|k| k.set(&settings, "gemini 2.5")).unwrap_err().to_string();
+        assert!(err.contains("Gemini model name"), "{err}");
     }
 }

@@ -8,7 +8,7 @@ mod file;
 mod keys;
 mod location;
 
-pub use env::{Override, DATA_DIR, LOG, MODEL, MODELS_DIR, WHEELS_DIR};
+pub use env::{api_key, key_variable, Override, DATA_DIR, GEMINI_API_KEY, LOG, MODEL, MODELS_DIR, OPENAI_API_KEY, OPENAI_BASE_URL, WHEELS_DIR};
 pub use file::ConfigStore;
 pub use keys::SettingKey;
 pub use location::{
@@ -20,6 +20,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::secrets::SecretKind;
+
 /// Who analyses transcripts after transcription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -28,17 +30,46 @@ pub enum ProviderChoice {
     /// The built-in rule-based analyzer: nothing leaves the machine, no tokens spent.
     #[default]
     Offline,
+    /// Google Gemini (needs a Gemini API key); only the redacted transcript is sent.
+    Gemini,
+    /// OpenAI or a server speaking its API (Ollama, llama.cpp, vLLM) at `openai_base_url`;
+    /// only the redacted transcript is sent.
+    #[serde(rename = "openai")]
+    OpenaiCompatible,
 }
 
 impl ProviderChoice {
     /// Every choice, in the order a settings screen lists them.
-    pub const ALL: [ProviderChoice; 1] = [ProviderChoice::Offline];
+    pub const ALL: [ProviderChoice; 3] = [ProviderChoice::Offline, ProviderChoice::Gemini, ProviderChoice::OpenaiCompatible];
 
     /// The name stored with each call and accepted by `--provider`.
     pub fn name(self) -> &'static str {
         match self {
             ProviderChoice::Offline => "offline",
+            ProviderChoice::Gemini => "gemini",
+            ProviderChoice::OpenaiCompatible => "openai",
         }
+    }
+
+    /// The API key this provider reads, if it needs one.
+    pub fn key(self) -> Option<SecretKind> {
+        match self {
+            ProviderChoice::Offline => None,
+            ProviderChoice::Gemini => Some(SecretKind::GeminiApiKey),
+            ProviderChoice::OpenaiCompatible => Some(SecretKind::OpenAiApiKey),
+        }
+    }
+}
+
+impl std::str::FromStr for ProviderChoice {
+    type Err = String;
+
+    /// A provider by its name (`offline`, `gemini`, `openai`).
+    fn from_str(name: &str) -> Result<ProviderChoice, String> {
+        let name = name.trim().to_lowercase();
+        ProviderChoice::ALL.into_iter().find(|p| p.name() == name).ok_or_else(|| {
+            format!("{name:?} is not a provider; choose one of {}", ProviderChoice::ALL.map(ProviderChoice::name).join(", "))
+        })
     }
 }
 
@@ -60,10 +91,23 @@ pub struct Settings {
     pub filter_music: bool,
     /// Spoken language as an ISO 639-1 code (`en`), or `auto`.
     pub language: String,
+    /// The Gemini model used when the provider is `gemini`.
+    pub gemini_model: String,
+    /// The OpenAI-compatible server (`https://api.openai.com/v1`; Ollama:
+    /// `http://localhost:11434/v1`) used when the provider is `openai`.
+    pub openai_base_url: String,
+    /// The model on that server.
+    pub openai_model: String,
 }
 
 /// The model used when neither the settings nor `$CALLSCOPE_MODEL` name one.
 pub const DEFAULT_MODEL: &str = "base";
+/// The Gemini model used unless the settings name another.
+pub const DEFAULT_GEMINI_MODEL: &str = "gemini-2.5-flash";
+/// The OpenAI-compatible server used unless the settings name another.
+pub const DEFAULT_OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
+/// The model on the OpenAI-compatible server unless the settings name another.
+pub const DEFAULT_OPENAI_MODEL: &str = "gpt-4o-mini";
 
 impl Default for Settings {
     fn default() -> Self {
@@ -74,6 +118,9 @@ impl Default for Settings {
             swap_channels: false,
             filter_music: true,
             language: "en".to_string(),
+            gemini_model: DEFAULT_GEMINI_MODEL.to_string(),
+            openai_base_url: DEFAULT_OPENAI_BASE_URL.to_string(),
+            openai_model: DEFAULT_OPENAI_MODEL.to_string(),
         }
     }
 }
@@ -94,8 +141,44 @@ impl Settings {
                 detail: format!("{:?} is not a language code; use a two-letter code such as en, or auto", self.language),
             });
         }
+        self.gemini_model = or_default(self.gemini_model.trim().trim_start_matches("models/"), DEFAULT_GEMINI_MODEL);
+        if !self.gemini_model.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) {
+            return Err(ConfigError::Invalid {
+                key: "gemini_model".into(),
+                detail: format!("{:?} is not a Gemini model name such as {DEFAULT_GEMINI_MODEL}", self.gemini_model),
+            });
+        }
+        self.openai_base_url = or_default(self.openai_base_url.trim().trim_end_matches('/'), DEFAULT_OPENAI_BASE_URL);
+        let url_ok = reqwest::Url::parse(&self.openai_base_url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()));
+        if !url_ok {
+            return Err(ConfigError::Invalid {
+                key: "openai_base_url".into(),
+                detail: format!("{:?} is not an http(s) address such as {DEFAULT_OPENAI_BASE_URL} or http://localhost:11434/v1", self.openai_base_url),
+            });
+        }
+        self.openai_model = or_default(self.openai_model.trim(), DEFAULT_OPENAI_MODEL);
         Ok(self)
     }
+
+    /// Use `model` with the chosen provider (`--llm-model`); the offline analyzer has none.
+    pub fn with_llm_model(mut self, model: &str) -> Result<Settings, ConfigError> {
+        let invalid = |detail: &str| ConfigError::Invalid { key: "llm_model".into(), detail: detail.to_string() };
+        if model.trim().is_empty() {
+            return Err(invalid("name a model"));
+        }
+        match self.provider {
+            ProviderChoice::Offline => return Err(invalid("the offline analyzer has no model to choose; choose gemini or openai as the provider")),
+            ProviderChoice::Gemini => self.gemini_model = model.to_string(),
+            ProviderChoice::OpenaiCompatible => self.openai_model = model.to_string(),
+        }
+        self.checked()
+    }
+}
+
+/// `text`, or `default` when it is empty.
+fn or_default(text: &str, default: &str) -> String {
+    if text.is_empty() { default.to_string() } else { text.to_string() }
 }
 
 /// Why the configuration could not be read, changed or saved.

@@ -16,6 +16,7 @@ use crate::config::ConfigStore;
 use crate::models::ModelStore;
 use crate::pipeline::{self, file_name, Job, PipelineError, SharedProgress};
 use crate::progress::{CancelToken, Progress, Stage};
+use crate::secrets::Keyring;
 use crate::store::Store;
 
 use super::{JobState, JobUpdate};
@@ -26,7 +27,7 @@ pub type UpdateSink = Arc<dyn Fn(JobUpdate) + Send + Sync>;
 /// Progress updates closer together than this are dropped unless the stage changes.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(150);
 
-/// Where the queue stores calls and how many files it analyses at once.
+/// Where the queue stores calls, where API keys are, and how many files it analyses at once.
 #[derive(Debug, Clone)]
 pub struct QueueOptions {
     /// The call library the workers write to (each through its own connection).
@@ -35,6 +36,9 @@ pub struct QueueOptions {
     pub models: Option<PathBuf>,
     /// Files analysed at once (at least 1).
     pub workers: usize,
+    /// Where a remote provider's API key is kept (the environment's wins); read when a job
+    /// for such a provider is built, never for the offline analyzer.
+    pub keys: Keyring,
 }
 
 struct QueuedJob {
@@ -170,7 +174,7 @@ impl Worker {
             Some(dir) => ModelStore::at(dir.clone()),
             None => ModelStore::open_default().map_err(|source| PipelineError::Model { source })?,
         };
-        let job = Job::from_settings(&self.config.get(), &models)?;
+        let job = Job::from_settings(&self.config.get(), &models, &self.options.keys)?;
         if self.store.is_none() {
             let store = Store::open(&self.options.library)
                 .map_err(|source| PipelineError::Store { file: file_name(&queued.path), source })?;

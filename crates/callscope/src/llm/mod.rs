@@ -1,10 +1,18 @@
 //! Language-model providers behind one trait: the built-in offline analyzer, Gemini and
 //! OpenAI-compatible servers. Every call reports the tokens it used.
+//!
+//! Remote providers share one HTTP layer (`http`: timeouts, retries, keys kept out of
+//! messages) and one set of questions, schemas and answer checks (`remote`).
 
+pub mod gemini;
+mod http;
 pub mod offline;
+pub mod openai;
+mod remote;
 mod types;
 
-pub use types::{Completion, LlmError};
+pub use http::{ApiKey, HttpOptions};
+pub use types::{Completion, LlmError, LlmStage};
 
 use async_trait::async_trait;
 
@@ -19,8 +27,19 @@ pub struct CallInput<'a> {
     pub recorded_on: time::Date,
 }
 
+/// Where a remote model is: the server's base URL, the model's name and the API key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub base_url: String,
+    pub model: String,
+    pub key: ApiKey,
+}
+
 /// A source of call understanding. Implementations receive only what may leave the machine for
 /// them (remote providers get redacted transcripts; the pipeline takes care of that).
+///
+/// A cancelled job's provider call is dropped, not told: a request in flight is aborted with
+/// its future, so implementations must leave nothing half-changed at an `.await`.
 #[async_trait]
 pub trait LlmProvider: Send + Sync {
     /// Short provider name stored with each call, e.g. `offline`, `gemini`.

@@ -9,17 +9,43 @@ pub struct Completion<T> {
     pub usage: TokenUsage,
 }
 
-/// Why a provider call failed.
+/// The provider call a failure happened in, as errors name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LlmStage {
+    /// Stage 1: the call's domain and category.
+    Detection,
+    /// Writing the extraction prompt of a new domain/category pair.
+    PromptGeneration,
+    /// Stage 2: fields, general facts and the summary.
+    Analysis,
+}
+
+impl std::fmt::Display for LlmStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LlmStage::Detection => "detecting the call's domain",
+            LlmStage::PromptGeneration => "writing the extraction prompt for a new kind of call",
+            LlmStage::Analysis => "extracting the call's fields and summary",
+        })
+    }
+}
+
+/// Why a provider call failed. Messages name the provider and the stage and never hold an
+/// API key.
 #[derive(Debug, thiserror::Error)]
 pub enum LlmError {
-    #[error("{provider} could not be reached: {detail}. Check the network or switch to the offline analyzer in settings.")]
-    Unreachable { provider: String, detail: String },
-    #[error("{provider} rejected the API key. Enter a valid key in settings.")]
-    Unauthorized { provider: String },
-    #[error("{provider} returned an answer Callscope could not read: {detail}")]
-    BadResponse { provider: String, detail: String },
-    #[error("{provider} refused the request: {detail}")]
-    Rejected { provider: String, detail: String },
+    #[error("{provider} could not be reached while {stage}: {detail}. Check the network or switch to the offline analyzer in settings")]
+    Unreachable { provider: String, stage: LlmStage, detail: String },
+    #[error("{provider} is limiting requests (HTTP 429) while {stage}: {detail}. Wait and try again, or use a key with a higher quota")]
+    RateLimited { provider: String, stage: LlmStage, detail: String },
+    #[error("{provider} rejected the API key while {stage}. Enter a valid key in settings or with `callscope keys set`")]
+    Unauthorized { provider: String, stage: LlmStage },
+    #[error("{provider} returned an answer Callscope could not use while {stage}: {detail}")]
+    BadResponse { provider: String, stage: LlmStage, detail: String },
+    #[error("{provider} refused the request while {stage}: {detail}")]
+    Rejected { provider: String, stage: LlmStage, detail: String },
+    #[error("{provider} cannot be used: {detail}")]
+    Setup { provider: String, detail: String },
     #[error("the analysis was cancelled")]
     Cancelled,
 }

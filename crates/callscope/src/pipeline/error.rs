@@ -3,6 +3,7 @@
 use crate::audio::DecodeError;
 use crate::llm::LlmError;
 use crate::models::ModelError;
+use crate::secrets::SecretError;
 use crate::store::StoreError;
 use crate::stt::SttError;
 
@@ -42,6 +43,24 @@ pub enum PipelineError {
     Crashed { file: String, stage: &'static str, detail: String },
     #[error("the job could not run: {detail}")]
     Runtime { detail: String },
+    /// A remote provider is chosen but its key is neither in the environment nor the keyring.
+    #[error("{provider} is chosen to analyse calls, but no {label} is stored: add it in Settings or with `callscope keys set {name}`, set {variable}, or choose the offline analyzer. No file was analysed")]
+    MissingApiKey { provider: &'static str, label: &'static str, variable: &'static str, name: &'static str },
+    /// The keyring could not be asked for the chosen provider's key.
+    #[error("the {label} for {provider} could not be read: {source}. Or set {variable}, or choose the offline analyzer. No file was analysed")]
+    KeyUnreadable {
+        provider: &'static str,
+        label: &'static str,
+        variable: &'static str,
+        #[source]
+        source: SecretError,
+    },
+    /// The chosen provider could not be set up.
+    #[error("{source}. No file was analysed")]
+    ProviderSetup {
+        #[source]
+        source: LlmError,
+    },
 }
 
 impl PipelineError {

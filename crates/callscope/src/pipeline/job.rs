@@ -4,13 +4,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::config::{ProviderChoice, Settings};
-use crate::llm::offline::OfflineProvider;
+use crate::config::Settings;
 use crate::llm::LlmProvider;
 use crate::models::{ModelFormat, ModelStore};
+use crate::secrets::Keyring;
 use crate::stt::{TranscribeOptions, Transcriber, WhisperTranscriber};
 
-use super::{file_name, PipelineError};
+use super::{file_name, PipelineError, ProviderPlan};
 
 /// What a job will use, decided from the settings and the installed models.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +23,7 @@ pub struct JobPlan {
     pub vad_model: Option<PathBuf>,
     pub swap_channels: bool,
     pub language: String,
-    pub provider: ProviderChoice,
+    pub provider: ProviderPlan,
     pub keep_original_pii: bool,
 }
 
@@ -42,13 +42,14 @@ impl JobPlan {
         } else {
             None
         };
+        let provider = ProviderPlan::from_settings(&settings);
         Ok(JobPlan {
             model: settings.model,
             model_path,
             vad_model,
             swap_channels: settings.swap_channels,
             language: settings.language,
-            provider: settings.provider,
+            provider,
             keep_original_pii: settings.keep_original_pii,
         })
     }
@@ -79,21 +80,21 @@ impl std::fmt::Debug for Job {
 }
 
 impl Job {
-    /// Load what `plan` names: the speech model (shared with other jobs of the process) and
-    /// the provider.
-    pub fn build(plan: JobPlan) -> Result<Job, PipelineError> {
+    /// Load what `plan` names: the provider, with its API key from the environment or `keys`
+    /// (a remote provider without a key fails here, before the speech model is loaded), and
+    /// the speech model (shared with other jobs of the process).
+    pub fn build(plan: JobPlan, keys: &Keyring) -> Result<Job, PipelineError> {
+        let provider = plan.provider.build(keys)?;
         let transcriber = WhisperTranscriber::shared(&plan.model_path)
             .map_err(|source| PipelineError::Transcribe { file: file_name(&plan.model_path), source })?;
-        let provider: Arc<dyn LlmProvider> = match plan.provider {
-            ProviderChoice::Offline => Arc::new(OfflineProvider::new()),
-        };
         tracing::info!(model = %plan.model, vad = plan.vad_model.is_some(), provider = provider.name(), "job built");
         Ok(Job { plan, transcriber, provider })
     }
 
-    /// The job for `settings` with the models in `models` (`JobPlan::from_settings`, then `build`).
-    pub fn from_settings(settings: &Settings, models: &ModelStore) -> Result<Job, PipelineError> {
-        Job::build(JobPlan::from_settings(settings, models)?)
+    /// The job for `settings` with the models in `models` and API keys from the environment
+    /// or `keys` (`JobPlan::from_settings`, then `build`).
+    pub fn from_settings(settings: &Settings, models: &ModelStore, keys: &Keyring) -> Result<Job, PipelineError> {
+        Job::build(JobPlan::from_settings(settings, models)?, keys)
     }
 
     /// A job that runs `plan` with a transcriber and provider the caller already has (an

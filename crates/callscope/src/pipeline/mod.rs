@@ -10,6 +10,7 @@ mod error;
 mod file;
 mod guard;
 mod job;
+mod provider;
 mod runtime;
 mod stages;
 
@@ -17,5 +18,6 @@ pub use error::PipelineError;
 pub use file::{analyze_file, file_name, recorded_on, transcribe_file, SharedProgress};
 pub(crate) use guard::crashed;
 pub use job::{Job, JobPlan};
+pub use provider::ProviderPlan;
 pub use runtime::block_on;
 pub use stages::{analyze, analyze_and_store, AnalysisRequest};

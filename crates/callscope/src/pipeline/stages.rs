@@ -2,9 +2,11 @@
 //! redact the results, turning one transcript into a `CallAnalysis` (and storing it).
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::Duration;
 
 use crate::analysis::{measure, redact};
-use crate::call::{CallAnalysis, Detection, ExtractionPrompt, FieldKind, StageTokenUsage, TokenUsage, Transcription};
+use crate::call::{CallAnalysis, Detection, ExtractionPrompt, FieldKind, Findings, StageTokenUsage, TokenUsage, Transcription};
 use crate::llm::{CallInput, Completion, LlmError, LlmProvider};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
 use crate::store::{Store, StoreError};
@@ -41,7 +43,10 @@ pub async fn analyze(
         progress(Progress { stage, fraction });
         Ok(())
     };
-    let provider_err = |source: LlmError| PipelineError::Provider { file: file.to_string(), source };
+    let provider_err = |source: LlmError| match source {
+        LlmError::Cancelled => PipelineError::Cancelled { file: file.to_string() },
+        source => PipelineError::Provider { file: file.to_string(), source },
+    };
     let store_err = |source: StoreError| PipelineError::Store { file: file.to_string(), source };
 
     // Redaction runs first so nothing personal reaches a provider that is not on this machine.
@@ -54,7 +59,7 @@ pub async fn analyze(
     stage(Stage::Detecting, 0.0)?;
     let catalog = store.catalog().map_err(store_err)?;
     let Completion { value: detection, usage: detect_usage } =
-        provider.detect(call, &catalog).await.map_err(provider_err)?;
+        until_cancelled(cancel, provider.detect(call, &catalog)).await.map_err(provider_err)?;
     let detection = validated(detection);
     stage(Stage::Detecting, 1.0)?;
 
@@ -62,8 +67,7 @@ pub async fn analyze(
     let (prompt, prompt_usage) = match store.prompt(&detection.domain, &detection.category).map_err(store_err)? {
         Some(saved) => (saved, TokenUsage::default()),
         None => {
-            let generated = provider
-                .generate_prompt(&detection.domain, &detection.category, call)
+            let generated = until_cancelled(cancel, provider.generate_prompt(&detection.domain, &detection.category, call))
                 .await
                 .map_err(provider_err)?;
             let prompt = ExtractionPrompt {
@@ -78,7 +82,10 @@ pub async fn analyze(
     };
     stage(Stage::Extracting, 0.4)?;
     let Completion { value: findings, usage: analysis_usage } =
-        provider.analyze(call, &prompt).await.map_err(provider_err)?;
+        until_cancelled(cancel, provider.analyze(call, &prompt)).await.map_err(provider_err)?;
+    // A remote provider saw placeholders; the library keeps the values, as the offline
+    // analyzer's results do (cards are cut to their last four digits below).
+    let findings = if provider.runs_locally() { findings } else { rehydrated(findings, &redacted, request.keep_original_pii) };
     stage(Stage::Extracting, 1.0)?;
 
     stage(Stage::Measuring, 0.0)?;
@@ -140,6 +147,41 @@ pub async fn analyze_and_store(
     let saved = store.call(id).map_err(store_err)?.unwrap_or(CallAnalysis { call_id: id, ..analysis });
     progress(Progress { stage: Stage::Done, fraction: 1.0 });
     Ok(saved)
+}
+
+/// How often a provider call checks whether its job was cancelled.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
+/// Run a provider call until it ends or the job is cancelled; a cancelled call is dropped,
+/// which aborts its request in flight.
+async fn until_cancelled<T>(cancel: &CancelToken, call: impl Future<Output = Result<T, LlmError>>) -> Result<T, LlmError> {
+    let cancelled = async {
+        while !cancel.is_cancelled() {
+            tokio::time::sleep(CANCEL_POLL).await;
+        }
+    };
+    // The call goes first: a local provider answers at its first poll and never needs a timer.
+    tokio::select! {
+        biased;
+        result = call => result,
+        () = cancelled => Err(LlmError::Cancelled),
+    }
+}
+
+/// Findings with the placeholders a remote provider answered put back: field values get the
+/// normalised value (digits, ISO date); the summary gets the words said only when the library
+/// keeps personal data, else it keeps the placeholders the stored transcript has too.
+fn rehydrated(findings: Findings, redacted: &redact::RedactedTranscript, keep_original_pii: bool) -> Findings {
+    let fields = findings
+        .fields
+        .into_iter()
+        .map(|(name, value)| match value {
+            serde_json::Value::String(text) => (name, serde_json::Value::String(redact::rehydrate(&text, &redacted.values))),
+            other => (name, other),
+        })
+        .collect();
+    let summary = if keep_original_pii { redact::rehydrate(&findings.summary, &redacted.originals) } else { findings.summary };
+    Findings { fields, summary, ..findings }
 }
 
 /// Free text with the same placeholders a transcript gets.

@@ -1,56 +1,19 @@
 //! API keys in the operating system's keyring (Secret Service on Linux, Keychain on macOS,
 //! Credential Manager on Windows): never in SQLite, settings files or logs.
 //!
-//! Only storing and reading are here; the Gemini and OpenAI-compatible providers and Supabase
-//! sync read their key through `Keyring::get` when they are enabled.
+//! Only storing and reading are here; the job builder reads the chosen provider's key through
+//! `Keyring::get` (after the environment's, see `config::env`), and Supabase sync will too.
 
 use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 
+mod kind;
+
+pub use kind::SecretKind;
+
 /// The keyring service name every Callscope key is filed under.
 pub const SERVICE: &str = "app.callscope.desktop";
-
-/// A key Callscope can keep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum SecretKind {
-    /// Google Gemini API key (`x-goog-api-key`).
-    GeminiApiKey,
-    /// Key for an OpenAI-compatible endpoint (`Authorization: Bearer`).
-    #[serde(rename = "openai_api_key")]
-    OpenAiApiKey,
-    /// Supabase project key for team sync (the publishable/anon key).
-    SupabaseKey,
-}
-
-impl SecretKind {
-    /// Every kind, in the order the settings screen lists them.
-    pub const ALL: [SecretKind; 3] = [
-        SecretKind::GeminiApiKey,
-        SecretKind::OpenAiApiKey,
-        SecretKind::SupabaseKey,
-    ];
-
-    /// The keyring account name the key is stored under.
-    pub fn account(self) -> &'static str {
-        match self {
-            SecretKind::GeminiApiKey => "gemini-api-key",
-            SecretKind::OpenAiApiKey => "openai-api-key",
-            SecretKind::SupabaseKey => "supabase-key",
-        }
-    }
-
-    /// How people call it.
-    pub fn label(self) -> &'static str {
-        match self {
-            SecretKind::GeminiApiKey => "Gemini API key",
-            SecretKind::OpenAiApiKey => "OpenAI-compatible API key",
-            SecretKind::SupabaseKey => "Supabase key",
-        }
-    }
-}
 
 /// Why a key could not be stored, read or removed. Messages never contain the key.
 #[derive(Debug, thiserror::Error)]

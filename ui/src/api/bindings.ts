@@ -270,7 +270,14 @@ export type Page<T> = {
 /**  Who analyses transcripts after transcription. */
 export type ProviderChoice = 
 /**  The built-in rule-based analyzer: nothing leaves the machine, no tokens spent. */
-"offline";
+"offline" | 
+/**  Google Gemini (needs a Gemini API key); only the redacted transcript is sent. */
+"gemini" | 
+/**
+ *  OpenAI or a server speaking its API (Ollama, llama.cpp, vLLM) at `openai_base_url`;
+ *  only the redacted transcript is sent.
+ */
+"openai";
 
 /**  One piece of personal or payment data replaced by a placeholder. */
 export type Redaction = {
@@ -351,6 +358,15 @@ export type Settings = {
 	filter_music?: boolean,
 	/**  Spoken language as an ISO 639-1 code (`en`), or `auto`. */
 	language?: string,
+	/**  The Gemini model used when the provider is `gemini`. */
+	gemini_model?: string,
+	/**
+	 *  The OpenAI-compatible server (`https://api.openai.com/v1`; Ollama:
+	 *  `http://localhost:11434/v1`) used when the provider is `openai`.
+	 */
+	openai_base_url?: string,
+	/**  The model on that server. */
+	openai_model?: string,
 };
 
 /**  The settings screen's content: the settings and what they can be set to. */

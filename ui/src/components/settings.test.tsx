@@ -19,10 +19,13 @@ const settings: Settings = {
   swap_channels: false,
   filter_music: true,
   language: "en",
+  gemini_model: "gemini-2.5-flash",
+  openai_base_url: "https://api.openai.com/v1",
+  openai_model: "gpt-4o-mini",
 };
 
 const secrets: SecretView[] = [
-  { kind: "gemini_api_key", label: "Gemini API key", status: { state: "stored", masked: "••••1234" }, warning: null, used_by: "Used by the Gemini provider when it is enabled (not built yet)." },
+  { kind: "gemini_api_key", label: "Gemini API key", status: { state: "stored", masked: "••••1234" }, warning: null, used_by: "Used when Gemini analyses calls (GEMINI_API_KEY overrides it)." },
   { kind: "openai_api_key", label: "OpenAI-compatible API key", status: { state: "missing" }, warning: null, used_by: "Used by the OpenAI-compatible provider." },
   { kind: "supabase_key", label: "Supabase key", status: { state: "missing" }, warning: null, used_by: "Used by team sync when it is enabled (not built yet)." },
 ];
@@ -169,6 +172,53 @@ describe("SettingsScreen", () => {
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     await waitFor(() => expect(saves).toEqual([{ settings: { ...settings, filter_music: false }, keys: [] }]));
     expect(await screen.findByRole("checkbox", { name: /Filter music on hold and line noise/ })).not.toBeChecked();
+  });
+
+  it("chooses Gemini and its model, and says that the redacted transcript goes to Google", async () => {
+    const saves: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return view;
+      if (cmd === "save_settings") {
+        saves.push(args);
+        return { ...view, settings: (args as { settings: Settings }).settings };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<SettingsScreen />);
+    const provider = await screen.findByLabelText("Analysis");
+    expect(provider).toHaveAccessibleDescription(/nothing is sent anywhere/);
+    expect(screen.queryByLabelText("Gemini model")).toBeNull();
+    fireEvent.change(provider, { target: { value: "gemini" } });
+    expect(provider).toHaveAccessibleDescription(/redacted transcript .* Google/);
+    const model = screen.getByLabelText("Gemini model");
+    expect(model).toHaveValue("gemini-2.5-flash");
+    fireEvent.change(model, { target: { value: "gemini-2.5-pro" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(saves).toEqual([{ settings: { ...settings, provider: "gemini", gemini_model: "gemini-2.5-pro" }, keys: [] }]));
+  });
+
+  it("edits the address and model of an OpenAI-compatible server", async () => {
+    const saves: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return { ...view, overridden: [["openai_base_url", "OPENAI_BASE_URL"]] };
+      if (cmd === "save_settings") {
+        saves.push(args);
+        return view;
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<SettingsScreen />);
+    fireEvent.change(await screen.findByLabelText("Analysis"), { target: { value: "openai" } });
+    const address = screen.getByLabelText("Server address");
+    expect(address).toHaveAccessibleDescription(/Set by \$OPENAI_BASE_URL for this session/);
+    fireEvent.change(address, { target: { value: "http://localhost:11434/v1" } });
+    fireEvent.change(screen.getByLabelText("Model"), { target: { value: "llama3.1:8b" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() =>
+      expect(saves).toEqual([
+        { settings: { ...settings, provider: "openai", openai_base_url: "http://localhost:11434/v1", openai_model: "llama3.1:8b" }, keys: [] },
+      ]),
+    );
   });
 
   it("says which setting an environment variable decides for this session", async () => {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type NewSecret, type SecretKind, type SecretView, type Settings, type SettingsView } from "../api";
+import { api, type NewSecret, type ProviderChoice, type SecretKind, type SecretView, type Settings, type SettingsView } from "../api";
 import { megabytes } from "../format";
 import { ApiKeys } from "../components/ApiKeys";
 import { DataFolder } from "../components/DataFolder";
@@ -80,10 +80,45 @@ export function SettingsScreen() {
         <OverrideNote setting="model" variable={overrides.get("model")} />
 
         <label htmlFor="provider">Analysis</label>
-        <select id="provider" value={draft.provider} onChange={() => change({ provider: "offline" })} aria-describedby={describedBy("provider")}>
+        <select
+          id="provider"
+          value={draft.provider ?? "offline"}
+          onChange={(e) => change({ provider: e.target.value as ProviderChoice })}
+          aria-describedby={[describedBy("provider"), "provider-note"].filter(Boolean).join(" ")}
+        >
           <option value="offline">Offline analyzer (nothing leaves this computer)</option>
+          <option value="gemini">Gemini (Google)</option>
+          <option value="openai">OpenAI or a compatible server (Ollama, llama.cpp, vLLM)</option>
         </select>
+        <p className="muted small" id="provider-note" data-testid="provider-note">
+          {PROVIDER_NOTES[draft.provider ?? "offline"]}
+        </p>
         <OverrideNote setting="provider" variable={overrides.get("provider")} />
+        {draft.provider === "gemini" && (
+          <>
+            <label htmlFor="gemini-model">Gemini model</label>
+            <input id="gemini-model" type="text" value={draft.gemini_model ?? ""} onChange={(e) => change({ gemini_model: e.target.value })} placeholder="gemini-2.5-flash" />
+          </>
+        )}
+        {draft.provider === "openai" && (
+          <>
+            <label htmlFor="openai-base-url">Server address</label>
+            <input
+              id="openai-base-url"
+              type="url"
+              value={draft.openai_base_url ?? ""}
+              onChange={(e) => change({ openai_base_url: e.target.value })}
+              placeholder="https://api.openai.com/v1"
+              aria-describedby={[describedBy("openai_base_url"), "openai-base-url-hint"].filter(Boolean).join(" ")}
+            />
+            <p className="muted small" id="openai-base-url-hint">
+              OpenAI: https://api.openai.com/v1 · Ollama on this computer: http://localhost:11434/v1
+            </p>
+            <OverrideNote setting="openai_base_url" variable={overrides.get("openai_base_url")} />
+            <label htmlFor="openai-model">Model</label>
+            <input id="openai-model" type="text" value={draft.openai_model ?? ""} onChange={(e) => change({ openai_model: e.target.value })} placeholder="gpt-4o-mini" />
+          </>
+        )}
 
         <label className="check">
           <input type="checkbox" checked={draft.keep_original_pii} onChange={(e) => change({ keep_original_pii: e.target.checked })} aria-describedby={describedBy("keep_original_pii")} />
@@ -105,9 +140,8 @@ export function SettingsScreen() {
       <div className="panel form">
         <h2>API keys and team sync</h2>
         <p className="muted small">
-          Keys are kept in the system keyring only, never in Callscope&apos;s files or logs. They are used by the Gemini and
-          OpenAI-compatible providers and by team sync when those are enabled; none of them is built yet, so storing a key changes
-          nothing today.
+          Keys are kept in the system keyring only, never in Callscope&apos;s files or logs. The Gemini and OpenAI-compatible
+          providers use theirs when they analyse calls; the Supabase key is for team sync, which is not built yet.
         </p>
         <ApiKeys
           secrets={view.secrets}
@@ -144,6 +178,13 @@ export function SettingsScreen() {
     </section>
   );
 }
+
+/** What each provider sends where, shown under the choice. */
+const PROVIDER_NOTES: Record<ProviderChoice, string> = {
+  offline: "Built in: transcripts are analysed on this computer and nothing is sent anywhere.",
+  gemini: "Sends each call's redacted transcript (card numbers, SSNs, e-mails and the like replaced) to Google's Gemini API. Needs a Gemini API key below.",
+  openai: "Sends each call's redacted transcript to the server below. Needs its API key below, unless the server runs on this computer.",
+};
 
 function overrideId(setting: string): string {
   return `override-${setting}`;

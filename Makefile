@@ -12,7 +12,7 @@ CLI := target/release/callscope
 # alone, and cargo then rebuilt ~140 crates (4-6 min in CI) for the e2e step.
 DEBUG_CLI := target/debug/callscope
 
-.PHONY: run test setup system wheels models fixtures build bench accuracy clean-cache ui bindings e2e tauri-driver bench-desktop
+.PHONY: run test setup system wheels models fixtures build bench accuracy tokens clean-cache ui bindings e2e tauri-driver bench-desktop
 
 ## The desktop app on the embedded default (offline analyzer, `base` model). Without a display
 ## (CI, ssh) it transcribes a rendered fixture call with the CLI instead.
@@ -91,6 +91,13 @@ bench: setup
 	$(TEST_ENV) $(CLI) models install tiny.en
 	$(TEST_ENV) python3 scripts/bench.py $(BENCH_ARGS)
 	$(MAKE) bench-desktop
+
+## LLM tokens per fixture call: Gemini text mode (counted from the requests Callscope really builds,
+## against a loopback Gemini, 4 characters per token) vs the original two-stage audio pipeline
+## (audio at 32 tokens/s plus its prompts and transcript output). Target: at most 35 % of the original.
+tokens: setup
+	cargo build -q --workspace --examples
+	target/debug/examples/tokens tests/fixtures/generated/calls
 
 ## Whole-pipeline accuracy on the fixture calls (audio → whisper → analysis → store) against their
 ## ground truth: domain/category, fields P/R/F1, PII recall, names, talk-%/silence-% error. A report

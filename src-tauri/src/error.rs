@@ -41,5 +41,6 @@ from_error!(
     callscope::models::ModelError,
     callscope::audio::DecodeError,
     callscope::export::ExportError,
-    callscope::secrets::SecretError
+    callscope::secrets::SecretError,
+    callscope::pipeline::PipelineError
 );

@@ -28,7 +28,7 @@ enum Command {
     Transcribe(commands::transcribe::TranscribeArgs),
     /// Transcribe, analyse and store calls in the local library.
     Analyze(commands::analyze::AnalyzeArgs),
-    /// Browse the call library: list, search, show, export, delete.
+    /// Browse the call library: list, search, show, export, delete, reanalyze, token stats.
     #[command(subcommand)]
     Calls(commands::calls::CallsCommand),
     /// The domain catalog and each pair's extraction prompt.
@@ -72,7 +72,7 @@ fn main() -> ExitCode {
         Command::Transcribe(args) => open_config().and_then(|config| commands::transcribe::run(args, &config)),
         Command::Analyze(args) => open_config()
             .and_then(|config| open_library().and_then(|mut store| commands::analyze::run(args, &config, &mut store))),
-        Command::Calls(cmd) => open_library().and_then(|mut store| commands::calls::run(cmd, &mut store)).map(|()| ExitCode::SUCCESS),
+        Command::Calls(cmd) => open_config().and_then(|config| open_library().and_then(|mut store| commands::calls::run(cmd, &mut store, &config))),
         Command::Domains(cmd) => open_library().and_then(|mut store| commands::domains::run(cmd, &mut store)).map(|()| ExitCode::SUCCESS),
         Command::Models(cmd) => commands::models::run(cmd),
         Command::Config(cmd) => open_config().and_then(|config| commands::config::run(cmd, &config)).map(|()| ExitCode::SUCCESS),

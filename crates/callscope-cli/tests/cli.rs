@@ -117,6 +117,27 @@ fn analyze_stores_the_call_and_search_finds_it_by_a_transcript_word() {
     assert_eq!(json[0]["call_id"], a["call_id"]);
     let none = callscope(data.path(), &["calls", "export", "--domain", "travel"]);
     assert_eq!(text(&none.stdout), "[]\n");
+
+    // Token stats: the offline call spent none, and the table says so per day and in total.
+    let stats = callscope(data.path(), &["calls", "stats", "--by", "domain", "--json"]);
+    assert!(stats.status.success(), "{}", text(&stats.stderr));
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("JSON report");
+    assert_eq!(stats["rows"][0]["label"], "retail");
+    assert_eq!((stats["total"]["calls"].as_u64(), stats["total"]["total_tokens"].as_u64()), (Some(1), Some(0)));
+    let table = callscope(data.path(), &["calls", "stats"]);
+    assert!(text(&table.stdout).lines().last().is_some_and(|l| l.starts_with("total") && l.ends_with("$0.0000")), "{}", text(&table.stdout));
+
+    // Analysing again replaces the findings in place; a call that is not there changes nothing.
+    let again = callscope(data.path(), &["calls", "reanalyze", &id, "--provider", "offline", "--json"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).expect("JSON call");
+    assert_eq!((&again["call_id"], &again["domain"], &again["analysis_error"]), (&a["call_id"], &a["domain"], &serde_json::Value::Null));
+    let missing = callscope(data.path(), &["calls", "reanalyze", "999"]);
+    assert!(!missing.status.success());
+    assert!(text(&missing.stderr).contains("call 999") && text(&missing.stderr).contains("nothing was changed"), "{}", text(&missing.stderr));
+    let listed = callscope(data.path(), &["calls", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON page");
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1), "replaced, not added");
 }
 
 #[test]

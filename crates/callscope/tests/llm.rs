@@ -25,3 +25,6 @@ mod prompts;
 
 #[path = "llm/jobs.rs"]
 mod jobs;
+
+#[path = "llm/reanalysis.rs"]
+mod reanalysis;

@@ -1,6 +1,7 @@
 //! One call: reading, correcting, playing, exporting and deleting it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde_json::Value;
 use tauri::{AppHandle, Manager, State};
@@ -8,7 +9,10 @@ use tauri::{AppHandle, Manager, State};
 use callscope::audio::{decode_file, waveform, DecodeOptions, Waveform};
 use callscope::export::{export_call_to_file, CallExportFormat, PersonalData};
 use callscope::progress::{ignore_progress, CancelToken};
-use callscope::store::{CallDetail, StoreError};
+use callscope::config::ConfigStore;
+use callscope::pipeline::{self, ProviderPlan};
+use callscope::secrets::Keyring;
+use callscope::store::{CallDetail, Store, StoreError};
 
 use crate::error::CommandError;
 use crate::library::Library;
@@ -29,6 +33,25 @@ pub async fn correct_field(id: i64, field: String, value: Value, library: State<
         tracing::info!(call = id, %field, "field corrected");
         Ok(store.call_detail(id)?)
     })
+}
+
+/// Analyse the call again with the provider the settings choose (after a failed extraction,
+/// or to compare providers); its transcript and corrections stay. Returns the updated call.
+#[tauri::command]
+#[specta::specta]
+pub async fn reanalyze_call(
+    id: i64,
+    library: State<'_, Library>,
+    config: State<'_, Arc<ConfigStore>>,
+    keys: State<'_, Keyring>,
+) -> Result<CallDetail, CommandError> {
+    let settings = config.get();
+    let provider = ProviderPlan::from_settings(&settings).build(&keys)?;
+    // Its own connection: the shared one stays free for the screens while the provider answers.
+    let mut store = Store::open(library.path())?;
+    tracing::info!(call = id, provider = provider.name(), "analysing a call again");
+    pipeline::reanalyze(provider.as_ref(), &mut store, id, settings.keep_original_pii, &ignore_progress, &CancelToken::new()).await?;
+    Ok(store.call_detail(id)?)
 }
 
 /// Delete the call, its transcript and fields.

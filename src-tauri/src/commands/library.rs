@@ -1,12 +1,14 @@
 //! Listing, counting and searching the call library.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tauri::State;
 
 use callscope::call::CatalogEntry;
 use callscope::export::{export_calls_to_file, ExportFormat};
-use callscope::store::{CallFilter, CallRow, CallSort, Page, Paging, SearchHit, Store};
+use callscope::config::ConfigStore;
+use callscope::store::{CallFilter, CallRow, CallSort, Page, Paging, SearchHit, Store, UsageGrouping, UsageReport};
 
 use crate::commands::call::personal_data;
 use crate::error::CommandError;
@@ -43,6 +45,20 @@ pub async fn search_calls(
     library: State<'_, Library>,
 ) -> Result<Vec<SearchHit>, CommandError> {
     library.with(|store| Ok(store.search(&query, &filter, limit)?))
+}
+
+/// LLM tokens and their estimated cost for the calls matching `filter`, grouped by `grouping`,
+/// priced with the shipped table and the `prices` setting.
+#[tauri::command]
+#[specta::specta]
+pub async fn usage_report(
+    filter: CallFilter,
+    grouping: UsageGrouping,
+    library: State<'_, Library>,
+    config: State<'_, Arc<ConfigStore>>,
+) -> Result<UsageReport, CommandError> {
+    let prices = config.get().price_table();
+    library.with(|store| Ok(store.usage_report(&filter, grouping, &prices)?))
 }
 
 /// Every domain/category pair in the catalog.

@@ -29,6 +29,9 @@ pub struct Desktop {
     processes: Vec<(String, Child)>,
 }
 
+/// Prepares a data folder before the app starts.
+pub type Prepare = Box<dyn Fn(&Path) -> Outcome<()>>;
+
 /// What the app under test is started with.
 pub struct Launch {
     /// The app binary.
@@ -38,7 +41,7 @@ pub struct Launch {
     /// The speech model to use (`tiny.en` keeps the test fast).
     pub model: String,
     /// Prepares the data folder (e.g. seeds a library) before the app starts.
-    pub prepare: Option<Box<dyn Fn(&Path) -> Outcome<()>>>,
+    pub prepare: Option<Prepare>,
     /// More environment for the app (and the WebDriver processes that start it).
     pub extra_env: Vec<(&'static str, &'static str)>,
 }

@@ -22,6 +22,11 @@ export const commands = {
 	/**  Every domain/category pair in the catalog. */
 	listDomains: () => typedError<CatalogEntry[], CommandError>(__TAURI_INVOKE("list_domains")),
 	/**
+	 *  LLM tokens and their estimated cost for the calls matching `filter`, grouped by `grouping`,
+	 *  priced with the shipped table and the `prices` setting.
+	 */
+	usageReport: (filter: CallFilter, grouping: UsageGrouping) => typedError<UsageReport, CommandError>(__TAURI_INVOKE("usage_report", { filter, grouping })),
+	/**
 	 *  Write every call matching `filter` (oldest first) to `path`, with personal data redacted when
 	 *  `redact` is set; returns how many calls were written.
 	 */
@@ -30,6 +35,11 @@ export const commands = {
 	getCall: (id: number) => typedError<CallDetail, CommandError>(__TAURI_INVOKE("get_call", { id })),
 	/**  Replace a field's value with the user's (`null` removes it); returns the updated call. */
 	correctField: (id: number, field: string, value: Value) => typedError<CallDetail, CommandError>(__TAURI_INVOKE("correct_field", { id, field, value })),
+	/**
+	 *  Analyse the call again with the provider the settings choose (after a failed extraction,
+	 *  or to compare providers); its transcript and corrections stay. Returns the updated call.
+	 */
+	reanalyzeCall: (id: number) => typedError<CallDetail, CommandError>(__TAURI_INVOKE("reanalyze_call", { id })),
 	/**  Delete the call, its transcript and fields. */
 	deleteCall: (id: number) => typedError<null, CommandError>(__TAURI_INVOKE("delete_call", { id })),
 	/**
@@ -93,6 +103,13 @@ export type CallAnalysis = {
 	transcriber?: string,
 	/**  RFC 3339, UTC. */
 	created_at: string,
+	/**
+	 *  Why the extraction stage failed, when it did: the call keeps its transcript, detection
+	 *  and metrics, has no domain fields, and can be analysed again (`calls reanalyze`).
+	 */
+	analysis_error?: string | null,
+	/**  The pair's saved prompt could not be read or made, so a generic one extracted the fields. */
+	generic_prompt?: boolean,
 };
 
 /**  One stored call as a detail screen or `calls show --json` presents it. */
@@ -367,6 +384,11 @@ export type Settings = {
 	openai_base_url?: string,
 	/**  The model on that server. */
 	openai_model?: string,
+	/**
+	 *  Token prices that replace or add to the shipped table: `MODEL=INPUT/OUTPUT` in US
+	 *  dollars per million tokens, separated by `;` (see `call::PriceTable`).
+	 */
+	prices?: string,
 };
 
 /**  The settings screen's content: the settings and what they can be set to. */
@@ -428,6 +450,39 @@ export type TurnSentiment = {
 	start_ms: number,
 	/**  −1 (very negative) … 1 (very positive). */
 	score: number | null,
+};
+
+/**  How a usage report groups calls. */
+export type UsageGrouping = 
+/**  One row per call. */
+"call" | 
+/**  One row per day the calls were analysed (UTC). */
+"day" | 
+/**  One row per domain. */
+"domain";
+
+/**  Token usage and cost of the calls matching a filter. */
+export type UsageReport = {
+	grouping: UsageGrouping,
+	/**  Oldest day, lowest call id or domain name first. */
+	rows: UsageRow[],
+	total: UsageRow,
+};
+
+/**  Tokens and cost of one group of calls. */
+export type UsageRow = {
+	/**  The call's id, the day (`YYYY-MM-DD`) or the domain; empty for the total. */
+	key: string,
+	/**  What a person reads: the call's file name, the day, the domain, `total`. */
+	label: string,
+	calls: number,
+	input_tokens: number,
+	output_tokens: number,
+	total_tokens: number,
+	/**  Estimated from the price table, in US dollars. */
+	cost_usd: number | null,
+	/**  Models that spent tokens here but have no price (counted as free), e.g. a local server's. */
+	unpriced_models: string[],
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };

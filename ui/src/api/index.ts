@@ -20,6 +20,8 @@ import type {
   SecretKind,
   Settings,
   SettingsView,
+  UsageGrouping,
+  UsageReport,
   Value,
   Waveform,
 } from "./bindings";
@@ -56,6 +58,9 @@ export const api = {
   searchCalls: (query: string, filter: CallFilter, limit: number): Promise<SearchHit[]> =>
     unwrap(commands.searchCalls(query, filter, limit)),
   listDomains: (): Promise<CatalogEntry[]> => unwrap(commands.listDomains()),
+  /** LLM tokens and estimated cost of the calls matching `filter`, per day, domain or call. */
+  usageReport: (filter: CallFilter, grouping: UsageGrouping): Promise<UsageReport> =>
+    unwrap(commands.usageReport(filter, grouping)),
   /** Write every call matching `filter` to `path`; resolves to how many were written. */
   exportCalls: (filter: CallFilter, format: ExportFormat, redact: boolean, path: string): Promise<number> =>
     unwrap(commands.exportCalls(filter, format, redact, path)),
@@ -64,6 +69,8 @@ export const api = {
   correctField: (id: number, field: string, value: Value): Promise<CallDetail> =>
     unwrap(commands.correctField(id, field, value)),
   deleteCall: (id: number): Promise<null> => unwrap(commands.deleteCall(id)),
+  /** Analyse a stored call again with the provider in Settings; resolves to the updated call. */
+  reanalyzeCall: (id: number): Promise<CallDetail> => unwrap(commands.reanalyzeCall(id)),
   exportCall: (id: number, format: CallExportFormat, redact: boolean, path: string): Promise<null> =>
     unwrap(commands.exportCall(id, format, redact, path)),
 

@@ -19,6 +19,7 @@ export function CallScreen({ id, back }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   const [positionMs, setPositionMs] = useState(0);
   const [redact, setRedact] = useState(true);
+  const [reanalyzing, setReanalyzing] = useState(false);
   const player = useRef<PlayerHandle>(null);
 
   useEffect(() => {
@@ -38,6 +39,26 @@ export function CallScreen({ id, back }: Props) {
       setNotice(`Exported ${call.file_name} to ${path}`);
     } catch (e) {
       setError(`${call.file_name}: export failed: ${messageOf(e)}`);
+    }
+  }
+
+  async function reanalyze() {
+    if (!call) return;
+    setNotice(null);
+    setError(null);
+    setReanalyzing(true);
+    try {
+      const updated = await api.reanalyzeCall(id);
+      setDetail(updated);
+      setNotice(
+        updated.call.analysis_error
+          ? null
+          : `Analysed ${call.file_name} again with ${updated.call.provider} (${updated.call.model}).`,
+      );
+    } catch (e) {
+      setError(`${call.file_name}: could not be analysed again: ${messageOf(e)}`);
+    } finally {
+      setReanalyzing(false);
     }
   }
 
@@ -88,10 +109,24 @@ export function CallScreen({ id, back }: Props) {
               Export {f.toUpperCase()}
             </button>
           ))}
+          <button type="button" onClick={() => void reanalyze()} disabled={reanalyzing} data-testid="reanalyze" title="Analyse the stored transcript again with the provider chosen in Settings">
+            {reanalyzing ? "Analysing…" : "Re-analyse"}
+          </button>
           <button type="button" className="danger" onClick={() => void remove()}>
             Delete
           </button>
         </div>
+        {call.analysis_error && (
+          <p className="inline-error" role="alert" data-testid="analysis-error">
+            The fields of this call could not be extracted: {call.analysis_error}. Its transcript, metrics and
+            summary are kept; press Re-analyse to try again.
+          </p>
+        )}
+        {call.generic_prompt && (
+          <p className="muted small" data-testid="generic-prompt">
+            Fields were extracted with a generic prompt: the saved prompt for {words(call.domain)} / {words(call.category)} could not be read or made.
+          </p>
+        )}
         {error && <p className="inline-error" role="alert">{error}</p>}
         {notice && <p className="notice" role="status">{notice}</p>}
       </div>

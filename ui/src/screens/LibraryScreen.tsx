@@ -4,6 +4,7 @@ import { CallList } from "../components/CallList";
 import { Filters } from "../components/Filters";
 import { LibraryExport } from "../components/LibraryExport";
 import { SearchResults } from "../components/SearchResults";
+import { UsageSummary } from "../components/UsageSummary";
 
 type Props = { openCall: (id: number) => void };
 
@@ -59,6 +60,7 @@ export function LibraryScreen({ openCall }: Props) {
       </div>
       <Filters filter={filter} onChange={setFilter} sort={sort} onSort={setSort} domains={domains} sortable={hits === null} />
       {error && <p className="inline-error" role="alert">{error}</p>}
+      <UsageSummary filter={filter} onError={setError} />
       {hits === null ? (
         <CallList filter={filter} sort={sort} openCall={openCall} onError={setError} />
       ) : (

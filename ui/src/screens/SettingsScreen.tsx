@@ -119,6 +119,24 @@ export function SettingsScreen() {
             <input id="openai-model" type="text" value={draft.openai_model ?? ""} onChange={(e) => change({ openai_model: e.target.value })} placeholder="gpt-4o-mini" />
           </>
         )}
+        {draft.provider !== "offline" && (
+          <>
+            <label htmlFor="prices">Token prices</label>
+            <input
+              id="prices"
+              type="text"
+              value={draft.prices ?? ""}
+              onChange={(e) => change({ prices: e.target.value })}
+              placeholder="gemini-2.5-flash=0.30/2.50; llama3.1=0/0"
+              aria-describedby={[describedBy("prices"), "prices-hint"].filter(Boolean).join(" ")}
+              data-testid="prices"
+            />
+            <p className="muted small" id="prices-hint">
+              MODEL=INPUT/OUTPUT in US dollars per million tokens, separated by semicolons; replaces or adds to the
+              shipped price list for the cost estimates in the library.
+            </p>
+          </>
+        )}
 
         <label className="check">
           <input type="checkbox" checked={draft.keep_original_pii} onChange={(e) => change({ keep_original_pii: e.target.checked })} aria-describedby={describedBy("keep_original_pii")} />

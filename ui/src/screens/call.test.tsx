@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { CallDetail } from "../api";
 import { CallScreen } from "./CallScreen";
@@ -70,6 +70,8 @@ const detail: CallDetail = {
     model: "offline-rules-1",
     transcriber: "whisper.cpp (ggml-tiny.en-q8_0.bin)",
     created_at: "2026-11-22T10:26:00Z",
+    analysis_error: null,
+    generic_prompt: false,
   },
   corrections: [],
   audio_available: true,
@@ -108,5 +110,44 @@ describe("CallScreen", () => {
     expect(await screen.findByText(/analysed by offline/)).not.toHaveTextContent("transcribed by");
     expect(screen.queryByTestId("transcriber")).toBeNull();
     expect(screen.getByText(/no longer where it was analysed/)).toBeInTheDocument();
+  });
+
+  it("says why the fields are missing and re-analyses the call in place with the Re-analyse button", async () => {
+    const failed: CallDetail = {
+      ...detail,
+      call: {
+        ...detail.call,
+        provider: "gemini",
+        model: "gemini-2.5-flash",
+        domain_specific_data: {},
+        analysis_error: "Gemini could not be reached while extracting the call's fields and summary: HTTP 503",
+      },
+    };
+    const fixed: CallDetail = { ...detail, call: { ...detail.call, provider: "gemini", model: "gemini-2.5-flash" } };
+    const asked: string[] = [];
+    mockIPC((cmd, args) => {
+      asked.push(cmd);
+      if (cmd === "get_call") return failed;
+      if (cmd === "reanalyze_call") {
+        expect(args).toMatchObject({ id: 12 });
+        return fixed;
+      }
+      if (cmd === "call_waveform") return null;
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<CallScreen id={12} back={() => undefined} />);
+    expect(await screen.findByTestId("analysis-error")).toHaveTextContent("HTTP 503");
+    expect(screen.queryByTestId("field-order_number")).toBeNull();
+    fireEvent.click(screen.getByTestId("reanalyze"));
+    expect(await screen.findByTestId("field-order_number")).toHaveTextContent("7741932");
+    expect(screen.queryByTestId("analysis-error")).toBeNull();
+    expect(screen.getByRole("status")).toHaveTextContent("Analysed call_12.wav again with gemini (gemini-2.5-flash).");
+    expect(asked).toContain("reanalyze_call");
+  });
+
+  it("says when a generic prompt extracted the fields", async () => {
+    serve({ ...detail, call: { ...detail.call, generic_prompt: true } });
+    render(<CallScreen id={12} back={() => undefined} />);
+    expect(await screen.findByTestId("generic-prompt")).toHaveTextContent("generic prompt");
   });
 });

@@ -79,6 +79,13 @@ pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow
         bar.finish_and_clear();
         match result {
             Ok(call) => {
+                if let Some(error) = &call.analysis_error {
+                    failed += 1;
+                    eprintln!(
+                        "error: {}: its fields could not be extracted ({error}); the call is stored as {} with its transcript: analyse it again with `callscope calls reanalyze {}`",
+                        call.file_name, call.call_id, call.call_id
+                    );
+                }
                 if !args.json {
                     write_report(&mut std::io::stdout().lock(), &call, &[])?;
                     println!();
@@ -96,7 +103,7 @@ pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow
         println!("{out}");
     }
     if failed > 0 {
-        eprintln!("{failed} of {} file(s) failed", args.files.len());
+        eprintln!("{failed} of {} file(s) failed or were stored without their fields", args.files.len());
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -1,12 +1,16 @@
 //! `callscope calls`: list, search, show, export and delete calls in the local library.
 
+mod reanalyze;
 mod show;
+mod stats;
 mod table;
 
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::Context;
+use callscope::config::ConfigStore;
 use callscope::export::{export_calls, export_calls_to_file, PersonalData};
 use callscope::store::{CallFilter, CallRow, CallSort, Date, Page, Paging, Store};
 
@@ -70,6 +74,20 @@ pub enum CallsCommand {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Analyse stored calls again (after a failed extraction, or with another provider); the
+    /// transcript and hand corrections stay, what was found is replaced.
+    Reanalyze(reanalyze::ReanalyzeArgs),
+    /// LLM tokens and their estimated cost, per day, domain or call, with the total.
+    Stats {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// One row per day, per domain or per call.
+        #[arg(long, value_enum, default_value_t = stats::GroupArg::Day)]
+        by: stats::GroupArg,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete a call and its transcript (also from the team library at the next sync).
     Delete {
         /// The call's id.
@@ -124,13 +142,31 @@ pub enum ExportFormat {
     Csv,
 }
 
-/// Run a `calls` subcommand against the library, printing to standard output.
-pub fn run(cmd: CallsCommand, store: &mut Store) -> anyhow::Result<()> {
-    ignore_broken_pipe(run_to(cmd, store, &mut io::stdout().lock()))
+/// Run a `calls` subcommand against the library, printing to standard output; the exit code
+/// says whether every call could be analysed again.
+pub fn run(cmd: CallsCommand, store: &mut Store, config: &ConfigStore) -> anyhow::Result<ExitCode> {
+    let out = &mut io::stdout().lock();
+    if let CallsCommand::Reanalyze(args) = cmd {
+        let failed = ignore_broken_pipe(reanalyze::run(args, config, store, out))?;
+        return Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+    }
+    ignore_broken_pipe(run_to(cmd, store, config, out)).map(|()| ExitCode::SUCCESS)
 }
 
-fn run_to(cmd: CallsCommand, store: &mut Store, out: &mut dyn Write) -> anyhow::Result<()> {
+fn run_to(cmd: CallsCommand, store: &mut Store, config: &ConfigStore, out: &mut dyn Write) -> anyhow::Result<()> {
     match cmd {
+        CallsCommand::Reanalyze(_) => anyhow::bail!("calls reanalyze runs through `run`"),
+        CallsCommand::Stats { filter, by, json } => {
+            let report = store
+                .usage_report(&filter.to_filter()?, by.into(), &config.get().price_table())
+                .context("adding up token usage")?;
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &report)?;
+                writeln!(out)?;
+            } else {
+                stats::write_usage(&mut *out, &report)?;
+            }
+        }
         CallsCommand::List {
             filter,
             limit,
@@ -361,7 +397,7 @@ pub(crate) fn clock(ms: u64) -> String {
 }
 
 /// Treat a closed standard output (`callscope calls show 1 | head`) as a normal end.
-pub(crate) fn ignore_broken_pipe(result: anyhow::Result<()>) -> anyhow::Result<()> {
+pub(crate) fn ignore_broken_pipe<T: Default>(result: anyhow::Result<T>) -> anyhow::Result<T> {
     match result {
         Err(e)
             if e.chain().any(|cause| {
@@ -370,7 +406,7 @@ pub(crate) fn ignore_broken_pipe(result: anyhow::Result<()>) -> anyhow::Result<(
                     .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
             }) =>
         {
-            Ok(())
+            Ok(T::default())
         }
         other => other,
     }

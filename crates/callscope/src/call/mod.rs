@@ -5,6 +5,7 @@
 mod catalog;
 mod findings;
 mod general;
+mod pricing;
 mod prompt;
 mod result;
 mod tokens;
@@ -12,6 +13,7 @@ mod tokens;
 pub use catalog::{CatalogEntry, DomainCatalog};
 pub use findings::{Detection, Findings};
 pub use general::{GeneralInfo, Resolution, Sentiment, SentimentTrend, TurnSentiment};
+pub use pricing::{parse_overrides, ModelPrice, PriceTable};
 pub use prompt::{ExtractionPrompt, FieldKind, FieldSpec};
 pub use result::{CallAnalysis, ConversationMetrics, Redaction, Transcription};
 pub use tokens::{StageTokenUsage, StageTokens, TokenUsage};

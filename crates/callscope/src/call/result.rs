@@ -35,6 +35,13 @@ pub struct CallAnalysis {
     pub transcriber: String,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// Why the extraction stage failed, when it did: the call keeps its transcript, detection
+    /// and metrics, has no domain fields, and can be analysed again (`calls reanalyze`).
+    #[serde(default)]
+    pub analysis_error: Option<String>,
+    /// The pair's saved prompt could not be read or made, so a generic one extracted the fields.
+    #[serde(default)]
+    pub generic_prompt: bool,
 }
 
 /// The transcript as stored and returned: full text plus timed segments.

@@ -15,7 +15,7 @@ pub struct SettingKey {
 
 impl SettingKey {
     /// Every setting, in the order `config list` shows them.
-    pub const ALL: [SettingKey; 9] = [
+    pub const ALL: [SettingKey; 10] = [
         SettingKey { name: "model", description: "speech model for new analyses: tiny.en (fastest), base, small, or an imported name" },
         SettingKey {
             name: "provider",
@@ -24,6 +24,10 @@ impl SettingKey {
         SettingKey { name: "gemini_model", description: "the Gemini model, e.g. gemini-2.5-flash" },
         SettingKey { name: "openai_base_url", description: "the OpenAI-compatible server: https://api.openai.com/v1, or e.g. http://localhost:11434/v1 for Ollama" },
         SettingKey { name: "openai_model", description: "the model on that server, e.g. gpt-4o-mini or llama3.1" },
+        SettingKey {
+            name: "prices",
+            description: "token prices replacing or adding to the shipped table, in US dollars per million tokens: \"MODEL=INPUT/OUTPUT; …\", e.g. \"gemini-2.5-flash=0.30/2.50\"",
+        },
         SettingKey { name: "keep_original_pii", description: "true: store transcripts and summaries unredacted" },
         SettingKey { name: "swap_channels", description: "true: the agent is on the right channel" },
         SettingKey { name: "filter_music", description: "true: check music on hold and noise with the speech-activity model, when installed" },

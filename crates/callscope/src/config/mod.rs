@@ -98,6 +98,9 @@ pub struct Settings {
     pub openai_base_url: String,
     /// The model on that server.
     pub openai_model: String,
+    /// Token prices that replace or add to the shipped table: `MODEL=INPUT/OUTPUT` in US
+    /// dollars per million tokens, separated by `;` (see `call::PriceTable`).
+    pub prices: String,
 }
 
 /// The model used when neither the settings nor `$CALLSCOPE_MODEL` name one.
@@ -121,6 +124,7 @@ impl Default for Settings {
             gemini_model: DEFAULT_GEMINI_MODEL.to_string(),
             openai_base_url: DEFAULT_OPENAI_BASE_URL.to_string(),
             openai_model: DEFAULT_OPENAI_MODEL.to_string(),
+            prices: String::new(),
         }
     }
 }
@@ -158,7 +162,14 @@ impl Settings {
             });
         }
         self.openai_model = or_default(self.openai_model.trim(), DEFAULT_OPENAI_MODEL);
+        self.prices = self.prices.trim().to_string();
+        crate::call::parse_overrides(&self.prices).map_err(|detail| ConfigError::Invalid { key: "prices".into(), detail })?;
         Ok(self)
+    }
+
+    /// The price table: the shipped one with this settings' overrides (already checked).
+    pub fn price_table(&self) -> crate::call::PriceTable {
+        crate::call::PriceTable::with_overrides(&self.prices).unwrap_or_else(|_| crate::call::PriceTable::builtin())
     }
 
     /// Use `model` with the chosen provider (`--llm-model`); the offline analyzer has none.

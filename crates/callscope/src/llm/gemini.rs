@@ -68,6 +68,15 @@ impl LlmProvider for GeminiProvider {
     async fn analyze(&self, call: CallInput<'_>, prompt: &ExtractionPrompt) -> Result<Completion<Findings>, LlmError> {
         remote::analyze(self, call, prompt).await
     }
+
+    async fn detect_and_analyze(
+        &self,
+        call: CallInput<'_>,
+        catalog: &DomainCatalog,
+        prompt: &ExtractionPrompt,
+    ) -> Result<Option<Completion<(Detection, Findings)>>, LlmError> {
+        remote::detect_and_analyze(self, call, catalog, prompt).await.map(Some)
+    }
 }
 
 impl ModelApi for GeminiProvider {

@@ -66,4 +66,16 @@ pub trait LlmProvider: Send + Sync {
 
     /// Stage 2: domain fields, general facts and the summary, in one call.
     async fn analyze(&self, call: CallInput<'_>, prompt: &ExtractionPrompt) -> Result<Completion<Findings>, LlmError>;
+
+    /// Stages 1 and 2 in one request, for a call that is probably `prompt`'s pair (whose prompt
+    /// is saved): the detection, and the findings extracted with `prompt`. `Ok(None)` when the
+    /// provider has no such request; the pipeline then asks `detect` and `analyze`.
+    async fn detect_and_analyze(
+        &self,
+        _call: CallInput<'_>,
+        _catalog: &DomainCatalog,
+        _prompt: &ExtractionPrompt,
+    ) -> Result<Option<Completion<(Detection, Findings)>>, LlmError> {
+        Ok(None)
+    }
 }

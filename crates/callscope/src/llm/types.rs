@@ -18,6 +18,8 @@ pub enum LlmStage {
     PromptGeneration,
     /// Stage 2: fields, general facts and the summary.
     Analysis,
+    /// Stages 1 and 2 in one request (a pair whose prompt is saved).
+    Combined,
 }
 
 impl std::fmt::Display for LlmStage {
@@ -26,6 +28,7 @@ impl std::fmt::Display for LlmStage {
             LlmStage::Detection => "detecting the call's domain",
             LlmStage::PromptGeneration => "writing the extraction prompt for a new kind of call",
             LlmStage::Analysis => "extracting the call's fields and summary",
+            LlmStage::Combined => "analysing the call (domain, fields and summary in one request)",
         })
     }
 }

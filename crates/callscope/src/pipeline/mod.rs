@@ -7,10 +7,12 @@
 //! async code. A panic in any stage becomes that file's `PipelineError::Crashed`.
 
 mod error;
+mod extract;
 mod file;
 mod guard;
 mod job;
 mod provider;
+mod reanalyze;
 mod runtime;
 mod stages;
 
@@ -19,5 +21,6 @@ pub use file::{analyze_file, file_name, recorded_on, transcribe_file, SharedProg
 pub(crate) use guard::crashed;
 pub use job::{Job, JobPlan};
 pub use provider::ProviderPlan;
+pub use reanalyze::reanalyze;
 pub use runtime::block_on;
 pub use stages::{analyze, analyze_and_store, AnalysisRequest};

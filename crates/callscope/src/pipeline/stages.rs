@@ -12,6 +12,7 @@ use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
 use crate::store::{Store, StoreError};
 use crate::stt::{Segment, Speaker, Transcript};
 
+use super::extract::{choose_prompt, likely_prompt, without_extraction, ChosenPrompt};
 use super::PipelineError;
 
 /// What to analyse and how.
@@ -58,34 +59,59 @@ pub async fn analyze(
 
     stage(Stage::Detecting, 0.0)?;
     let catalog = store.catalog().map_err(store_err)?;
-    let Completion { value: detection, usage: detect_usage } =
-        until_cancelled(cancel, provider.detect(call, &catalog)).await.map_err(provider_err)?;
-    let detection = validated(detection);
+    // A pair whose prompt is saved costs a remote provider one request: detection and
+    // extraction together, with the prompt of the pair the local analyzer takes the call for.
+    let combined = match likely_prompt(provider, store, request.transcript, &catalog) {
+        Some(prompt) => until_cancelled(cancel, provider.detect_and_analyze(call, &catalog, &prompt))
+            .await
+            .map_err(provider_err)?
+            .map(|answer| (prompt, answer)),
+        None => None,
+    };
+    let (detection, detect_usage, extracted) = match combined {
+        Some((prompt, Completion { value: (detection, findings), usage })) => {
+            let detection = validated(detection);
+            if detection.domain == prompt.domain && detection.category == prompt.category {
+                (detection, TokenUsage::default(), Some((prompt, findings, usage)))
+            } else {
+                // The model took the call for another pair: its answer counts as the
+                // detection, and that pair's prompt extracts below.
+                (detection, usage, None)
+            }
+        }
+        None => {
+            let Completion { value, usage } = until_cancelled(cancel, provider.detect(call, &catalog)).await.map_err(provider_err)?;
+            (validated(value), usage, None)
+        }
+    };
     stage(Stage::Detecting, 1.0)?;
 
     stage(Stage::Extracting, 0.0)?;
-    let (prompt, prompt_usage) = match store.prompt(&detection.domain, &detection.category).map_err(store_err)? {
-        Some(saved) => (saved, TokenUsage::default()),
+    let (chosen, findings, analysis_usage, analysis_error) = match extracted {
+        Some((prompt, findings, usage)) => (ChosenPrompt { prompt, usage: TokenUsage::default(), generic: false }, findings, usage, None),
         None => {
-            let generated = until_cancelled(cancel, provider.generate_prompt(&detection.domain, &detection.category, call))
+            let chosen = choose_prompt(provider, store, &detection.domain, &detection.category, call, request.transcript, cancel)
                 .await
                 .map_err(provider_err)?;
-            let prompt = ExtractionPrompt {
-                domain: detection.domain.clone(),
-                category: detection.category.clone(),
-                ..generated.value
-            };
-            store.save_prompt(&prompt).map_err(store_err)?;
-            tracing::info!(domain = %prompt.domain, category = %prompt.category, "saved a new extraction prompt");
-            (prompt, generated.usage)
+            stage(Stage::Extracting, 0.4)?;
+            // A failed extraction keeps the call (transcript, detection, metrics) with the
+            // error, to be analysed again; only a cancelled one is dropped.
+            match until_cancelled(cancel, provider.analyze(call, &chosen.prompt)).await {
+                Ok(Completion { value, usage }) => (chosen, value, usage, None),
+                Err(LlmError::Cancelled) => return Err(PipelineError::Cancelled { file: file.to_string() }),
+                Err(e) => {
+                    tracing::warn!(file, error = %e, "extraction failed; the call is kept without its fields");
+                    let (findings, error) = without_extraction(request.transcript, &chosen.prompt, &e);
+                    (chosen, findings, TokenUsage::default(), Some(error))
+                }
+            }
         }
     };
-    stage(Stage::Extracting, 0.4)?;
-    let Completion { value: findings, usage: analysis_usage } =
-        until_cancelled(cancel, provider.analyze(call, &prompt)).await.map_err(provider_err)?;
+    let prompt = &chosen.prompt;
     // A remote provider saw placeholders; the library keeps the values, as the offline
     // analyzer's results do (cards are cut to their last four digits below).
-    let findings = if provider.runs_locally() { findings } else { rehydrated(findings, &redacted, request.keep_original_pii) };
+    let remote_answer = !provider.runs_locally() && analysis_error.is_none();
+    let findings = if remote_answer { rehydrated(findings, &redacted, request.keep_original_pii) } else { findings };
     stage(Stage::Extracting, 1.0)?;
 
     stage(Stage::Measuring, 0.0)?;
@@ -103,7 +129,7 @@ pub async fn analyze(
         text: segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(" "),
         segments,
     };
-    let fields = only_last_four_of_cards(findings.fields, &prompt);
+    let fields = only_last_four_of_cards(findings.fields, prompt);
     stage(Stage::Redacting, 1.0)?;
 
     Ok(CallAnalysis {
@@ -120,11 +146,13 @@ pub async fn analyze(
         turn_sentiments: findings.turn_sentiments,
         summary,
         redactions: redacted.redactions,
-        token_usage: StageTokenUsage::from_stages(detect_usage, analysis_usage, prompt_usage),
+        token_usage: StageTokenUsage::from_stages(detect_usage, analysis_usage, chosen.usage),
         provider: provider.name().to_string(),
         model: provider.model().to_string(),
         transcriber: request.transcriber.to_string(),
         created_at: String::new(),
+        analysis_error,
+        generic_prompt: chosen.generic,
     })
 }
 
@@ -154,7 +182,7 @@ const CANCEL_POLL: Duration = Duration::from_millis(50);
 
 /// Run a provider call until it ends or the job is cancelled; a cancelled call is dropped,
 /// which aborts its request in flight.
-async fn until_cancelled<T>(cancel: &CancelToken, call: impl Future<Output = Result<T, LlmError>>) -> Result<T, LlmError> {
+pub(crate) async fn until_cancelled<T>(cancel: &CancelToken, call: impl Future<Output = Result<T, LlmError>>) -> Result<T, LlmError> {
     let cancelled = async {
         while !cancel.is_cancelled() {
             tokio::time::sleep(CANCEL_POLL).await;
@@ -211,16 +239,21 @@ fn validated(d: Detection) -> Detection {
     }
 }
 
-/// Card numbers are never kept beyond their last four digits, whatever a provider returned.
+/// Card numbers are never kept beyond their last four digits, whatever a provider returned; a
+/// value with fewer digits is no card number (a placeholder a stored, redacted transcript left)
+/// and is dropped.
 fn only_last_four_of_cards(
     mut fields: BTreeMap<String, serde_json::Value>,
     prompt: &ExtractionPrompt,
 ) -> BTreeMap<String, serde_json::Value> {
     for spec in prompt.fields.iter().filter(|f| f.kind == FieldKind::CardLastFour) {
-        if let Some(v) = fields.get_mut(&spec.name) {
-            let digits: String = v.to_string().chars().filter(char::is_ascii_digit).collect();
-            let last4 = &digits[digits.len().saturating_sub(4)..];
-            *v = serde_json::Value::String(last4.to_string());
+        let Some(value) = fields.get(&spec.name) else { continue };
+        let digits: String = value.to_string().chars().filter(char::is_ascii_digit).collect();
+        if digits.len() < 4 {
+            fields.remove(&spec.name);
+        } else {
+            let last4 = digits[digits.len() - 4..].to_string();
+            fields.insert(spec.name.clone(), serde_json::Value::String(last4));
         }
     }
     fields

@@ -19,7 +19,7 @@ const INSERT_GENERAL: &str = "INSERT INTO general (
     sentiment, sentiment_trend, resolution,
     agent_name, customer_name, call_reason, follow_up_actions,
     summary, transcript_text, turn_sentiments, redactions,
-    provider, model, transcriber,
+    provider, model, transcriber, analysis_error, generic_prompt,
     stage1_input_tokens, stage1_output_tokens, stage2_input_tokens, stage2_output_tokens,
     prompt_generation_input_tokens, prompt_generation_output_tokens,
     agent_talk_pct, customer_talk_pct, silence_pct, longest_silence_ms,
@@ -32,7 +32,7 @@ const INSERT_GENERAL: &str = "INSERT INTO general (
     ?8, ?9, ?10,
     ?11, ?12, ?13, ?14,
     ?15, ?16, ?17, ?18,
-    ?19, ?20, ?42,
+    ?19, ?20, ?42, ?43, ?44,
     ?21, ?22, ?23, ?24,
     ?25, ?26,
     ?27, ?28, ?29, ?30,
@@ -111,6 +111,8 @@ pub(crate) fn insert_in(
                 created_ms,
                 now,
                 analysis.transcriber,
+                analysis.analysis_error,
+                analysis.generic_prompt,
             ])
         })
         .map_err(fail)?;

@@ -15,8 +15,10 @@ mod insert;
 mod outbox;
 mod query;
 mod read;
+mod reanalysis;
 mod schema;
 mod search;
+mod usage;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -29,6 +31,7 @@ pub use outbox::{OutboxEntity, OutboxEntry, OutboxOp};
 pub use query::{CallFilter, CallRow, CallSort, Page, Paging};
 pub use schema::SCHEMA_VERSION;
 pub use search::{SearchHit, SnippetPart};
+pub use usage::{UsageGrouping, UsageReport, UsageRow};
 pub use time::Date;
 
 pub use calls::{CallDetail, FieldCorrection};

@@ -163,6 +163,8 @@ fn read_general(r: &Row) -> rusqlite::Result<GeneralRow> {
         model: r.get("model")?,
         transcriber: r.get("transcriber")?,
         created_at: r.get("created_at")?,
+        analysis_error: r.get("analysis_error")?,
+        generic_prompt: r.get("generic_prompt")?,
     };
     Ok(GeneralRow {
         analysis,

@@ -10,7 +10,7 @@ use crate::call::DomainCatalog;
 use super::clock;
 
 /// The schema version this build creates and expects.
-pub const SCHEMA_VERSION: usize = 3;
+pub const SCHEMA_VERSION: usize = 4;
 
 /// Version 1: the call library (mirrors the original `general`, `domain_specific`, `prompts`
 /// tables, plus segments, the domain catalog and the sync outbox).
@@ -170,12 +170,18 @@ pub(crate) const REINDEX_CALL: &str = concat!(
 /// Version 3: which speech engine and model transcribed each call.
 const V3_TRANSCRIBER: &str = "ALTER TABLE general ADD COLUMN transcriber TEXT NOT NULL DEFAULT '';";
 
+/// Version 4: an analysis whose extraction failed is kept with its error, to be retried; and
+/// whether a generic prompt stood in for the pair's own.
+const V4_ANALYSIS_OUTCOME: &str = "ALTER TABLE general ADD COLUMN analysis_error TEXT;
+ALTER TABLE general ADD COLUMN generic_prompt INTEGER NOT NULL DEFAULT 0 CHECK (generic_prompt IN (0, 1));";
+
 /// Every migration, oldest first; the database's `user_version` counts how many have run.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up_with_hook(V1_LIBRARY, seed_catalog),
         M::up(V2_SEARCH),
         M::up(V3_TRANSCRIBER),
+        M::up(V4_ANALYSIS_OUTCOME),
     ])
 }
 

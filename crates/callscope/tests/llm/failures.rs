@@ -1,7 +1,7 @@
 //! How a remote provider fails, for both wire formats: transient refusals are retried with
 //! backoff (honouring `Retry-After`), timeouts and dropped connections too, a bad answer gets
-//! one repair attempt, and whatever finally fails names the provider and the stage and leaves
-//! nothing stored.
+//! one repair attempt, and whatever finally fails names the provider and the stage. A failed
+//! detection leaves nothing stored; a failed extraction keeps the call with the error.
 
 use std::time::{Duration, Instant};
 
@@ -144,7 +144,7 @@ fn truncated_json_gets_one_repair_and_the_repaired_answer_is_used_and_paid_for()
 }
 
 #[test]
-fn an_answer_that_violates_the_schema_twice_fails_clearly_and_nothing_is_stored() {
+fn an_extraction_that_violates_the_schema_twice_keeps_the_call_with_the_error_and_no_fields() {
     for wire in WIRES {
         let server = Server::start(move |r, _| {
             if asked(r) == Asked::Analysis {
@@ -154,13 +154,21 @@ fn an_answer_that_violates_the_schema_twice_fails_clearly_and_nothing_is_stored(
             wire.correct(r)
         });
         let mut store = Store::open_in_memory().expect("library");
-        let (error, message) = provider_error(analyse(wire.provider(&server.url(), KEY).as_ref(), &mut store));
-        assert!(matches!(error, LlmError::BadResponse { .. }), "{error:?}");
-        assert!(message.contains(provider_name(wire)) && message.contains("extracting the call's fields and summary"), "{message}");
-        assert!(message.contains("`general.sentiment` is \"happy\""), "{message}");
+        let call = analyse(wire.provider(&server.url(), KEY).as_ref(), &mut store).expect("the call is kept");
         assert_eq!(analysis_requests(&server), 2, "exactly one repair attempt");
-        assert_eq!(stored_calls(&store), 0);
-        // The prompt generated before the failure is kept: a retry of the file does not pay for it again.
+        let error = call.analysis_error.clone().expect("the error is stored with the call");
+        assert!(error.contains(provider_name(wire)) && error.contains("extracting the call's fields and summary"), "{error}");
+        assert!(error.contains("`general.sentiment` is \"happy\""), "{error}");
+        assert!(!error.contains(KEY), "{error}");
+        // What the detection stage found and what was measured locally is kept; no fields are.
+        let stored = store.call(call.call_id).expect("read").expect("stored");
+        assert_eq!((stored.domain.as_str(), stored.category.as_str()), ("insurance", "premium_payment"));
+        assert!(stored.domain_specific_data.is_empty(), "{:?}", stored.domain_specific_data);
+        assert_eq!(stored.transcription.segments.len(), 9);
+        assert!(stored.metrics.agent_turns > 0 && !stored.summary.is_empty());
+        assert_eq!(stored.analysis_error.as_deref(), Some(error.as_str()));
+        assert!(!stored.summary.contains("4532 7718"), "the local summary is redacted too: {}", stored.summary);
+        // The prompt generated before the failure is kept: a retry does not pay for it again.
         assert!(store.prompt("insurance", "premium_payment").expect("read").is_some());
     }
 }

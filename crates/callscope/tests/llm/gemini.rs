@@ -45,7 +45,7 @@ fn gemini_is_asked_at_generate_content_with_the_key_only_in_its_header_and_a_res
         assert!(keys.iter().all(|k| allowed.contains(&k.as_str())), "outside Gemini's schema subset: {keys:?}");
         assert!(body["systemInstruction"]["parts"][0]["text"].as_str().is_some_and(|t| !t.is_empty()));
         let question = body["contents"][0]["parts"][0]["text"].as_str().unwrap_or_default();
-        assert!(question.contains("recorded on 2025-11-14"), "the recording day is not given: {question}");
+        assert!(question.contains("Recorded on 2025-11-14"), "the recording day is not given: {question}");
         assert!(question.contains("[CARD_1]"), "{question}");
     }
 }

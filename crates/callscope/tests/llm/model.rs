@@ -55,10 +55,14 @@ pub enum Asked {
     Detection,
     Prompt,
     Analysis,
+    /// Detection and analysis in one request (a pair whose prompt is saved).
+    Combined,
 }
 
 pub fn asked(r: &Received) -> Asked {
-    if r.body.contains("You classify customer-service phone calls") {
+    if r.body.contains("This call is probably") {
+        Asked::Combined
+    } else if r.body.contains("You classify customer-service phone calls") {
         Asked::Detection
     } else if r.body.contains("You design what a call-center analyst extracts") {
         Asked::Prompt
@@ -70,6 +74,14 @@ pub fn asked(r: &Received) -> Asked {
 /// The model's answer to each stage, as the JSON text it would write.
 pub fn answer(stage: Asked) -> String {
     let value = match stage {
+        Asked::Combined => {
+            let mut both: Value = serde_json::from_str(&answer(Asked::Analysis)).expect("analysis JSON");
+            let detection: Value = serde_json::from_str(&answer(Asked::Detection)).expect("detection JSON");
+            if let (Some(b), Some(d)) = (both.as_object_mut(), detection.as_object()) {
+                b.extend(d.clone());
+            }
+            both
+        }
         Asked::Detection => json!({"domain": "insurance", "category": "premium_payment", "confidence": 0.93}),
         Asked::Prompt => json!({
             "fields": [
@@ -98,6 +110,7 @@ pub fn tokens(stage: Asked) -> TokenUsage {
         Asked::Detection => TokenUsage { input: 812, output: 21 },
         Asked::Prompt => TokenUsage { input: 905, output: 160 },
         Asked::Analysis => TokenUsage { input: 1010, output: 330 },
+        Asked::Combined => TokenUsage { input: 1290, output: 352 },
     }
 }
 
@@ -167,6 +180,14 @@ impl Wire {
     pub fn correct(self, request: &Received) -> Reply {
         let stage = asked(request);
         self.reply(&answer(stage), tokens(stage))
+    }
+
+    /// The header that carries the key.
+    pub fn key_header(self) -> &'static str {
+        match self {
+            Wire::Gemini => "x-goog-api-key",
+            Wire::OpenAi => "authorization",
+        }
     }
 
     /// The provider for a server at `url`, with tiny retry delays and a short timeout.

@@ -28,7 +28,7 @@ fn openai_is_asked_at_chat_completions_with_a_bearer_key_and_a_strict_json_schem
         assert_eq!(body["model"], "gpt-4o-mini");
         assert_eq!(body["messages"][0]["role"], "system");
         assert_eq!(body["messages"][1]["role"], "user");
-        assert!(body["messages"][1]["content"].as_str().is_some_and(|q| q.contains("recorded on 2025-11-14")));
+        assert!(body["messages"][1]["content"].as_str().is_some_and(|q| q.contains("Recorded on 2025-11-14")));
         let format = &body["response_format"];
         assert_eq!(format["type"], "json_schema");
         assert_eq!(format["json_schema"]["strict"], true);
@@ -70,8 +70,9 @@ fn a_server_that_refuses_json_schema_is_asked_with_json_object_once_and_that_is_
     let received = server.received();
     let formats: Vec<String> = received.iter().map(response_format).collect();
     assert_eq!(formats.iter().filter(|f| *f == "json_schema").count(), 1, "{formats:?}");
-    // First call: the refused request, then detection, prompt, analysis; second call: detection, analysis.
-    assert_eq!(formats.len(), 6, "{formats:?}");
+    // First call: the refused request, then detection, prompt, analysis; second call (the
+    // pair's prompt is saved): one combined request.
+    assert_eq!(formats.len(), 5, "{formats:?}");
     for r in received.iter().filter(|r| response_format(r) == "json_object") {
         let system = r.json()["messages"][0]["content"].as_str().unwrap_or_default().to_string();
         assert!(system.contains("JSON schema") && system.contains("\"properties\""), "the shape must be in the instructions: {system}");

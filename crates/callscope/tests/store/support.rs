@@ -157,6 +157,8 @@ pub fn premium_payment_call() -> CallAnalysis {
         model: "offline-rules-1".into(),
         transcriber: "whisper.cpp (ggml-tiny.en-q8_0.bin)".into(),
         created_at: "2025-11-03T10:15:00Z".into(),
+        analysis_error: None,
+        generic_prompt: false,
     }
 }
 
@@ -210,5 +212,7 @@ pub fn light_call(i: u64) -> CallAnalysis {
         model: "offline-rules-1".into(),
         transcriber: "whisper.cpp (ggml-tiny.en-q8_0.bin)".into(),
         created_at: format!("{day}T12:00:00Z"),
+        analysis_error: None,
+        generic_prompt: false,
     }
 }

@@ -55,7 +55,10 @@ pub(crate) fn write_report(
     }
 
     writeln!(out)?;
-    if call.domain_specific_data.is_empty() {
+    if let Some(error) = &call.analysis_error {
+        writeln!(out, "Fields: not extracted: {error}")?;
+        writeln!(out, "  Analyse the call again with `callscope calls reanalyze {}`.", call.call_id)?;
+    } else if call.domain_specific_data.is_empty() {
         writeln!(out, "Fields: none extracted")?;
     } else {
         let corrected = |field: &str| corrections.iter().any(|c| c.field == field);
@@ -64,7 +67,8 @@ pub(crate) fn write_report(
         } else {
             " (* corrected by a user)"
         };
-        writeln!(out, "Fields{marked}")?;
+        let generic = if call.generic_prompt { " (with a generic prompt: the pair's own could not be read or made)" } else { "" };
+        writeln!(out, "Fields{marked}{generic}")?;
         let width = call
             .domain_specific_data
             .keys()

@@ -8,8 +8,8 @@ use crate::stt::Speaker;
 pub(super) fn call_text(call: CallInput<'_>) -> String {
     let date = call.recorded_on;
     let mut out = format!(
-        "The call was recorded on {date} ({}). A date said without a year is the one nearest to that day.\n\
-         Personal data was replaced before sending by placeholders such as [CARD_1] or [EMAIL_1]; the same value always has the same placeholder.\n\n\
+        "Recorded on {date} ({}); a date said without a year is the one nearest to that day. Placeholders such as \
+         [CARD_1] replace personal data, the same value always with the same placeholder.\n\n\
          Transcript (turn number, speaker, words):\n",
         date.weekday()
     );
@@ -42,7 +42,7 @@ mod tests {
         };
         let recorded_on = time::Date::from_calendar_date(2025, time::Month::November, 14).expect("a date");
         let text = call_text(CallInput { transcript: &transcript, recorded_on });
-        assert!(text.contains("recorded on 2025-11-14 (Friday)"), "{text}");
+        assert!(text.contains("Recorded on 2025-11-14 (Friday)"), "{text}");
         assert!(text.ends_with("[0] Agent: Hello.\n[2] Customer: Hi, it's about my order.\n"), "{text}");
     }
 }

@@ -8,23 +8,29 @@ use crate::llm::{CallInput, LlmStage};
 use super::call_text::call_text;
 use super::{snake_case, Ask, Schema};
 
-const INSTRUCTIONS: &str = "You classify customer-service phone calls. Give the call's domain (the industry) and category \
+pub(super) const INSTRUCTIONS: &str = "You classify customer-service phone calls. Give the call's domain (the industry) and category \
 (the reason for the call). Choose a domain/category pair from the catalog when one fits; otherwise name a new pair in \
 lowercase snake_case words, such as retail / order_status. confidence is how sure you are, from 0 to 1. \
 Answer with one JSON object.";
 
 /// The question.
 pub(super) fn ask(call: CallInput<'_>, catalog: &DomainCatalog) -> Ask {
-    let mut question = String::from("Catalog (domain / category: what such calls are about):\n");
-    for entry in &catalog.entries {
-        question.push_str(&format!("- {} / {}: {}\n", entry.domain, entry.category, entry.description));
-    }
+    let mut question = catalog_text(catalog);
     question.push('\n');
     question.push_str(&call_text(call));
     Ask { stage: LlmStage::Detection, instructions: INSTRUCTIONS.to_string(), question, schema: schema(), schema_name: "call_detection" }
 }
 
-fn schema() -> Schema {
+/// The catalog as the model reads it.
+pub(super) fn catalog_text(catalog: &DomainCatalog) -> String {
+    let mut text = String::from("Catalog (domain / category: what such calls are about):\n");
+    for entry in &catalog.entries {
+        text.push_str(&format!("- {} / {}: {}\n", entry.domain, entry.category, entry.description));
+    }
+    text
+}
+
+pub(super) fn schema() -> Schema {
     Schema::object(vec![
         ("domain", Schema::text().described("industry, lowercase snake_case")),
         ("category", Schema::text().described("reason for the call, lowercase snake_case")),

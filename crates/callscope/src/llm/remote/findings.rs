@@ -13,13 +13,12 @@ use crate::stt::Transcript;
 use super::call_text::call_text;
 use super::{Ask, Schema};
 
-const GENERAL: &str = "Also give the call's general facts: agent_name and customer_name (null when not said); the customer's \
-sentiment over the call (positive, neutral, negative) and its trend from the first third of the call to the last \
-(improving, stable, declining); resolution (resolved, unresolved, escalated, follow_up); call_reason, a short phrase; \
-follow_up_actions, what was promised to happen next, each a short phrase. In turn_sentiments, score each turn from -1 \
-(very negative) to 1 (very positive), by its turn number. summary: two or three sentences. A placeholder such as [CARD_1] \
-stands for data removed before sending: when a field's value is such data, answer with the placeholder itself and never \
-guess what it hides. Answer with one JSON object.";
+const GENERAL: &str = "Also give the general facts: agent_name and customer_name (null when not said); the customer's \
+sentiment (positive, neutral, negative) and its trend from the first third of the call to the last (improving, stable, \
+declining); resolution (resolved, unresolved, escalated, follow_up); call_reason, a short phrase; follow_up_actions, what \
+was promised to happen next. turn_sentiments: a score from -1 to 1 for the turns where the customer's mood shows, by turn \
+number. summary: two or three sentences. When a value is data hidden by a placeholder such as [CARD_1], answer with the \
+placeholder and never guess what it hides. Answer with one JSON object.";
 
 /// The question: the pair's instructions (as saved, perhaps edited by a user) and the call.
 pub(super) fn ask(call: CallInput<'_>, prompt: &ExtractionPrompt) -> Ask {
@@ -32,7 +31,7 @@ pub(super) fn ask(call: CallInput<'_>, prompt: &ExtractionPrompt) -> Ask {
     }
 }
 
-fn schema(prompt: &ExtractionPrompt) -> Schema {
+pub(super) fn schema(prompt: &ExtractionPrompt) -> Schema {
     let general = Schema::object(vec![
         ("agent_name", Schema::text().nullable()),
         ("customer_name", Schema::text().nullable()),

@@ -3,6 +3,7 @@
 //! Gemini and OpenAI-compatible servers differ only in how a question travels (`ModelApi`).
 
 mod call_text;
+mod combined;
 mod detect;
 mod findings;
 mod prompt;
@@ -16,7 +17,7 @@ use crate::call::{Detection, DomainCatalog, ExtractionPrompt, Findings, TokenUsa
 
 use super::{CallInput, Completion, LlmError, LlmStage};
 
-pub(crate) use schema::Schema;
+pub(crate) use schema::{Schema, Shape};
 
 /// One question to a model: what to do, the material, and the JSON shape of the answer.
 #[derive(Debug, Clone)]
@@ -83,6 +84,17 @@ pub(crate) async fn generate_prompt(
 /// Stage 2 through `api`.
 pub(crate) async fn analyze(api: &impl ModelApi, call: CallInput<'_>, extraction: &ExtractionPrompt) -> Result<Completion<Findings>, LlmError> {
     answered(api, &findings::ask(call, extraction), |v| findings::read(v, call.transcript, extraction)).await
+}
+
+/// Stages 1 and 2 in one request through `api`, extracting with `extraction` (the saved
+/// prompt of the pair the call probably is).
+pub(crate) async fn detect_and_analyze(
+    api: &impl ModelApi,
+    call: CallInput<'_>,
+    catalog: &DomainCatalog,
+    extraction: &ExtractionPrompt,
+) -> Result<Completion<(Detection, Findings)>, LlmError> {
+    answered(api, &combined::ask(call, catalog, extraction), |v| combined::read(v, call, extraction)).await
 }
 
 /// Ask, check the answer against the schema and read it; an answer that cannot be used gets

@@ -112,18 +112,28 @@ async fn journey(d: &Desktop, root: &std::path::Path, screens: &std::path::Path)
         .execute("const a = document.querySelector('audio'); a.muted = true; a.play().catch(() => {});", vec![])
         .await
         .map_err(|e| format!("starting playback: {e}"))?;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let audio = d
-        .client
-        .execute("const a = document.querySelector('audio'); return [a.error ? a.error.code : 0, a.readyState, a.duration, a.currentTime];", vec![])
-        .await
-        .map_err(|e| format!("reading the audio element: {e}"))?;
-    let state: Vec<f64> = audio.as_array().map(|v| v.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
-    match state.as_slice() {
-        [error, ready, duration, time] if *error == 0.0 && *ready >= 1.0 && *duration > 30.0 && *time > 0.2 => {
-            eprintln!("audio plays: {duration:.1} s long, at {time:.2} s after 1.5 s");
+    // Loaded (duration known) and its clock moving, within 10 s; the player may read the
+    // recording a second time when WebKit fails to open the first blob.
+    let asked = Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let audio = d
+            .client
+            .execute("const a = document.querySelector('audio'); return a ? [a.error ? a.error.code : 0, a.readyState, a.duration, a.currentTime, Number(a.dataset.attempt || 0)] : [];", vec![])
+            .await
+            .map_err(|e| format!("reading the audio element: {e}"))?;
+        let state: Vec<f64> = audio.as_array().map(|v| v.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect()).unwrap_or_default();
+        if let [error, ready, duration, time, attempt] = state.as_slice() {
+            if *error == 0.0 && *ready >= 1.0 && *duration > 30.0 && *time > 0.2 {
+                let again = if *attempt > 0.0 { " (the recording was read a second time)" } else { "" };
+                eprintln!("audio plays: {duration:.1} s long, at {time:.2} s after {:?}{again}", asked.elapsed());
+                break;
+            }
         }
-        _ => return Err(format!("the recording does not play (error code, readyState, duration, currentTime): {audio}")),
+        if asked.elapsed() > Duration::from_secs(10) {
+            let shown = d.text(".player .inline-error").await.unwrap_or_default();
+            return Err(format!("the recording does not play within 10 s (error code, readyState, duration, currentTime, attempt): {audio}; the player says {shown:?}"));
+        }
     }
     d.client
         .execute("document.querySelector('audio').pause();", vec![])

@@ -23,6 +23,9 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
   const [wanted, setWanted] = useState(false);
   const [src, setSrc] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // WebKitGTK now and then cannot open a freshly made blob (media error 4, and the blob itself
+  // no longer loads); reading the recording again once makes it play.
+  const [attempt, setAttempt] = useState(0);
   // Where to start once the recording is loaded (ms), when play was asked for before.
   const startAt = useRef<number | null>(null);
 
@@ -43,7 +46,7 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
       gone = true;
       if (url) URL.revokeObjectURL(url);
     };
-  }, [callId, available, wanted, fileName]);
+  }, [callId, available, wanted, fileName, attempt]);
 
   useEffect(() => {
     const el = audio.current;
@@ -89,10 +92,18 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
           src={src}
           controls
           preload="none"
+          data-attempt={attempt}
           aria-label={`Recording of ${fileName}`}
           onTimeUpdate={(e) => onTime(e.currentTarget.currentTime * 1000)}
           onError={(e) => {
             const code = e.currentTarget.error?.code;
+            if (code === 4 /* MEDIA_ERR_SRC_NOT_SUPPORTED */ && attempt === 0) {
+              console.warn(`${fileName}: the recording did not open (media error ${code}); reading it again`);
+              startAt.current = e.currentTarget.currentTime * 1000 || positionMs;
+              setSrc(null);
+              setAttempt(1);
+              return;
+            }
             setError(`${fileName}: this recording cannot be played here${code ? ` (media error ${code})` : ""}; the transcript and analysis are unaffected.`);
           }}
         />

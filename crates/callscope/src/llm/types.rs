@@ -18,6 +18,8 @@ pub enum LlmStage {
     PromptGeneration,
     /// Stage 2: fields, general facts and the summary.
     Analysis,
+    /// Speech to text on a remote server (`audio/transcriptions`).
+    Transcription,
 }
 
 impl std::fmt::Display for LlmStage {
@@ -26,6 +28,7 @@ impl std::fmt::Display for LlmStage {
             LlmStage::Detection => "detecting the call's domain",
             LlmStage::PromptGeneration => "writing the extraction prompt for a new kind of call",
             LlmStage::Analysis => "extracting the call's fields and summary",
+            LlmStage::Transcription => "transcribing the call's audio",
         })
     }
 }

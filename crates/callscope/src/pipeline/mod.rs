@@ -13,6 +13,7 @@ mod job;
 mod provider;
 mod runtime;
 mod stages;
+mod transcriber;
 
 pub use error::PipelineError;
 pub use file::{analyze_file, file_name, recorded_on, transcribe_file, SharedProgress};
@@ -21,3 +22,4 @@ pub use job::{Job, JobPlan};
 pub use provider::ProviderPlan;
 pub use runtime::block_on;
 pub use stages::{analyze, analyze_and_store, AnalysisRequest};
+pub use transcriber::TranscriberPlan;

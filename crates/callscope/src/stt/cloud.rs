@@ -13,9 +13,8 @@ use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde::Deserialize;
-
 use super::activity::speech_regions;
+use super::answer::{call_segments, Answer};
 use super::assemble::speaker_channels;
 use super::splice::Spliced;
 use super::upload::{plan_uploads, wav, Multipart};
@@ -36,14 +35,6 @@ pub const MAX_UPLOAD_BYTES: usize = 24 * 1000 * 1000;
 
 /// Smallest upload limit accepted (a few seconds of audio), so a request is never all overhead.
 const MIN_UPLOAD_BYTES: usize = 64 * 1000;
-
-/// Whisper's own rule for a segment heard in silence: likely no speech and little confidence.
-const NO_SPEECH_PROB: f64 = 0.6;
-const NO_SPEECH_LOGPROB: f64 = -1.0;
-
-/// A segment's end may run this far into the silence after its speech (and so be nearer the
-/// next region) without being taken as reaching into that region.
-const END_SLACK_MS: u64 = 250;
 
 /// Servers and models (`base_url model`) that refused `verbose_json` in this process.
 static PLAIN_JSON_ONLY: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
@@ -149,6 +140,11 @@ impl CloudTranscriber {
             .text("model", &self.endpoint.model)
             .text("response_format", if format == Format::VerboseJson { "verbose_json" } else { "json" })
             .text("temperature", "0");
+        if format == Format::VerboseJson {
+            // Word times let a segment that runs over two of the speaker's turns be split
+            // where the other speaker talked in between.
+            form = form.text("timestamp_granularities[]", "segment").text("timestamp_granularities[]", "word");
+        }
         if options.language != "auto" {
             form = form.text("language", &options.language);
         }
@@ -254,52 +250,4 @@ async fn cancelled(cancel: &CancelToken) {
 fn refuses_verbose_json(reply: &Reply) -> bool {
     let text = reply.text().to_lowercase();
     reply.status == StatusCode::BAD_REQUEST && (text.contains("response_format") || text.contains("verbose_json"))
-}
-
-/// The answer: OpenAI's `verbose_json` (`text`, `segments`) or `json` (`text` only).
-#[derive(Debug, Deserialize)]
-struct Answer {
-    text: Option<String>,
-    segments: Option<Vec<AnswerSegment>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct AnswerSegment {
-    start: f64,
-    end: f64,
-    text: String,
-    avg_logprob: Option<f64>,
-    no_speech_prob: Option<f64>,
-}
-
-/// The answer's segments on the call's clock. A segment belongs to the region it starts in and
-/// ends in the region its end falls in; a plain-text answer spans its whole upload.
-fn call_segments(answer: &Answer, splice: &Spliced, speaker: Speaker) -> Vec<Segment> {
-    let upload_ms = splice.samples.len() as u64 * 1000 / u64::from(WHISPER_SAMPLE_RATE_HZ);
-    let timed: Vec<(u64, u64, &str, f32)> = match &answer.segments {
-        Some(segments) => segments
-            .iter()
-            .filter(|s| !(s.no_speech_prob.unwrap_or(0.0) > NO_SPEECH_PROB && s.avg_logprob.unwrap_or(0.0) < NO_SPEECH_LOGPROB))
-            .map(|s| {
-                let confidence = s.avg_logprob.map_or(1.0, |p| p.exp().clamp(0.0, 1.0) as f32);
-                (seconds_to_ms(s.start), seconds_to_ms(s.end), s.text.as_str(), confidence)
-            })
-            .collect(),
-        None => vec![(0, upload_ms, answer.text.as_deref().unwrap_or_default(), 1.0)],
-    };
-    timed
-        .into_iter()
-        .filter(|(_, _, text, _)| !text.trim().is_empty())
-        .filter_map(|(start, end, text, confidence)| {
-            let first = splice.region_at(start.min(upload_ms))?;
-            let last = splice.region_at(end.saturating_sub(END_SLACK_MS).min(upload_ms)).unwrap_or(first).max(first);
-            let start_ms = splice.to_call_ms(start, first);
-            let end_ms = splice.to_call_ms(end, last).max(start_ms);
-            Some(Segment { start_ms, end_ms, speaker, text: text.trim().to_string(), confidence })
-        })
-        .collect()
-}
-
-fn seconds_to_ms(seconds: f64) -> u64 {
-    (seconds.max(0.0) * 1000.0).round() as u64
 }

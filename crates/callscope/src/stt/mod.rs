@@ -6,6 +6,7 @@
 //! recordings get the same silence cutting, with speaker `unknown`.
 
 mod activity;
+mod answer;
 mod assemble;
 mod cloud;
 mod splice;

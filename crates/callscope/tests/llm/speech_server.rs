@@ -134,3 +134,32 @@ pub fn verbose_json(upload: &Upload) -> Value {
 pub fn transcribes(r: &Received) -> Reply {
     Reply::ok(verbose_json(&read_upload(r)))
 }
+
+/// `verbose_json` that runs all of an upload's bursts into one segment (as Whisper may when a
+/// speaker's turns are joined), with OpenAI's top-level `words`: each burst is "said" as its
+/// four words, spread over it.
+pub fn one_segment_with_words(upload: &Upload) -> Value {
+    let bursts = upload.bursts();
+    let (Some(first), Some(last)) = (bursts.first(), bursts.last()) else {
+        return json!({"task": "transcribe", "language": "english", "duration": 0.0, "text": "", "segments": [], "words": []});
+    };
+    let mut words = Vec::new();
+    let mut text = String::new();
+    for &(start, end) in &bursts {
+        let spoken = format!("{}.", said(end - start));
+        let tokens: Vec<&str> = spoken.split_whitespace().collect();
+        let step = (end - start) / tokens.len() as u64;
+        for (i, token) in tokens.iter().enumerate() {
+            let at = start + step * i as u64;
+            words.push(json!({"word": token.trim_end_matches('.'), "start": at as f64 / 1000.0, "end": (at + step) as f64 / 1000.0}));
+        }
+        text.push(' ');
+        text.push_str(&spoken);
+    }
+    json!({
+        "task": "transcribe", "language": "english", "duration": upload.duration_ms() as f64 / 1000.0, "text": text.trim(),
+        "segments": [{"id": 0, "seek": 0, "start": first.0 as f64 / 1000.0, "end": last.1 as f64 / 1000.0, "text": text,
+            "tokens": [50364, 440, 50530], "temperature": 0.0, "avg_logprob": -0.25, "compression_ratio": 1.2, "no_speech_prob": 0.01}],
+        "words": words
+    })
+}

@@ -22,7 +22,7 @@ use serde_json::json;
 use super::jobs::{in_child, keyring_with, CHILD};
 use super::model::KEY;
 use super::server::{Reply, Server};
-use super::speech_server::{read_upload, said, transcribes, verbose_json};
+use super::speech_server::{one_segment_with_words, read_upload, said, transcribes, verbose_json};
 
 const RATE: usize = 16_000;
 
@@ -103,6 +103,28 @@ fn each_channel_is_uploaded_alone_as_wav_and_its_segments_carry_its_speaker() {
     let first = &transcript.segments[0];
     assert!((first.end_ms as i64 - 1500).abs() <= 20, "ends where the burst ends: {}", first.end_ms);
     assert!((first.confidence - 0.751).abs() < 0.01, "confidence from avg_logprob: {}", first.confidence);
+}
+
+#[test]
+fn a_segment_over_two_turns_of_a_speaker_is_split_at_its_words() {
+    let server = Server::start(|r, _| Reply::ok(one_segment_with_words(&read_upload(r))));
+    let transcript = run(&cloud(&server, KEY, "whisper-1"), &stereo_call(), &TranscribeOptions::default()).expect("transcribed");
+    for r in server.received() {
+        let upload = read_upload(&r);
+        let granularities: Vec<&str> = upload.fields.iter().filter(|(n, _)| n == "timestamp_granularities[]").map(|(_, v)| v.as_str()).collect();
+        assert_eq!(granularities, ["segment", "word"]);
+    }
+    assert_eq!(
+        heard(&transcript),
+        [
+            said_at(Speaker::Agent, 1000, 500),
+            said_at(Speaker::Customer, 2000, 2000),
+            said_at(Speaker::Agent, 600, 6000),
+            said_at(Speaker::Customer, 800, 8000),
+        ],
+        "the agent's turns do not swallow the customer's"
+    );
+    assert!((transcript.segments[0].end_ms as i64 - 1500).abs() <= 20, "ends with its last word: {}", transcript.segments[0].end_ms);
 }
 
 #[test]

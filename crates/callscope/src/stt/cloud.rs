@@ -161,6 +161,13 @@ impl CloudTranscriber {
             );
             return Err(SttError::CloudRefused { provider: self.provider(), detail }.into());
         }
+        if reply.status == StatusCode::NOT_FOUND {
+            // Ollama and llama.cpp's server speak chat/completions but not transcription.
+            let detail = format!(
+                "it has no {url} (HTTP 404). Check the server address (setting openai_base_url, usually ending in /v1) and that this server offers audio/transcriptions, or set transcription to local"
+            );
+            return Err(SttError::CloudRefused { provider: self.provider(), detail }.into());
+        }
         if !reply.status.is_success() {
             return Err(self.stt_error(client.refusal(LlmStage::Transcription, &reply)).into());
         }

@@ -265,7 +265,7 @@ fn a_server_that_stays_down_or_silent_ends_with_a_clear_error() {
 }
 
 #[test]
-fn a_malformed_answer_or_a_too_large_upload_is_named() {
+fn a_malformed_answer_a_too_large_upload_or_a_missing_endpoint_is_named() {
     let (err, message, _) = error_of(|_, _| Reply::Answer { status: 200, headers: Vec::new(), body: r#"{"text": "The beach was", "segm"#.into() }, quick());
     assert!(matches!(err, SttError::CloudBadAnswer { .. }), "{err:?}");
     assert!(message.contains("could not read") && message.contains("audio/transcriptions"), "{message}");
@@ -273,6 +273,10 @@ fn a_malformed_answer_or_a_too_large_upload_is_named() {
     let (err, message, _) = error_of(|_, _| Reply::status(413, json!({"error": {"message": "Maximum content size limit (26214400) exceeded"}})), quick());
     assert!(matches!(err, SttError::CloudRefused { .. }), "{err:?}");
     assert!(message.contains("413") && message.contains("too large"), "{message}");
+
+    let (err, message, _) = error_of(|_, _| Reply::status(404, json!({"error": "404 page not found"})), quick());
+    assert!(matches!(err, SttError::CloudRefused { .. }), "{err:?}");
+    assert!(message.contains("/v1/audio/transcriptions (HTTP 404)") && message.contains("openai_base_url"), "{message}");
 }
 
 #[test]

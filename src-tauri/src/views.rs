@@ -72,7 +72,7 @@ impl SecretView {
     pub fn new(kind: SecretKind, status: SecretStatus, warning: Option<String>) -> SecretView {
         let used_by = match kind {
             SecretKind::GeminiApiKey => "Used when Gemini analyses calls (GEMINI_API_KEY overrides it).",
-            SecretKind::OpenAiApiKey => "Used when an OpenAI-compatible server analyses calls; a server on this computer (Ollama, llama.cpp) needs none (OPENAI_API_KEY overrides it).",
+            SecretKind::OpenAiApiKey => "Used when an OpenAI-compatible server analyses or transcribes calls; a server on this computer (Ollama, llama.cpp) needs none (OPENAI_API_KEY overrides it).",
             SecretKind::SupabaseKey => "Used by team sync when it is enabled (not built yet). Use the publishable (anon) key.",
         };
         SecretView { kind, label: kind.label().to_string(), status, warning, used_by: used_by.to_string() }

@@ -192,6 +192,28 @@ fn a_remote_provider_without_a_key_stops_analyze_before_any_file_and_stores_noth
 }
 
 #[test]
+fn cloud_transcription_needs_no_speech_model_but_stops_without_its_key_before_any_file() {
+    let data = tempfile::tempdir().unwrap();
+    let call = fixtures().join("calls/call_12.wav");
+    let out = Command::new(env!("CARGO_BIN_EXE_callscope"))
+        .args(["transcribe", call.to_str().unwrap(), "--transcriber", "openai"])
+        .env("CALLSCOPE_DATA", data.path())
+        .env("CALLSCOPE_MODELS", data.path().join("no-models"))
+        .env("HOME", data.path())
+        .env("XDG_RUNTIME_DIR", data.path())
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("OPENAI_BASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("OpenAI-compatible transcriber") && stderr.contains("OPENAI_API_KEY") && stderr.contains("set transcription to local"), "{stderr}");
+    assert!(!stderr.contains("models install"), "the local speech model is not needed: {stderr}");
+    assert!(!stderr.contains("call_12.wav"), "no file was started: {stderr}");
+}
+
+#[test]
 fn a_key_is_never_taken_from_the_command_line() {
     let data = tempfile::tempdir().unwrap();
     let out = callscope(data.path(), &["keys", "set", "gemini", "AIzaSyOnTheCommandLine"]);

@@ -1,5 +1,5 @@
 //! The remote LLM providers against loopback servers that speak their real wire formats
-//! (Gemini `generateContent`, OpenAI `chat/completions`): what the client sends (endpoint,
+//! (Gemini `generateContent`, OpenAI `chat/completions` and `audio/transcriptions`): what the client sends (endpoint,
 //! headers, schema, the key only in its header, no personal data), what it reads (answers,
 //! tokens per stage), how it fails (429, 5xx, timeouts, dropped connections, bad answers),
 //! and how the job builder chooses a provider and finds its key. One test binary; the tests
@@ -28,3 +28,8 @@ mod jobs;
 
 #[path = "llm/reanalysis.rs"]
 mod reanalysis;
+#[path = "llm/speech_server.rs"]
+mod speech_server;
+
+#[path = "llm/transcription.rs"]
+mod transcription;

@@ -389,6 +389,10 @@ export type Settings = {
 	 *  dollars per million tokens, separated by `;` (see `call::PriceTable`).
 	 */
 	prices?: string,
+	/**  Who transcribes: Whisper on this machine, or the OpenAI-compatible server. */
+	transcription?: TranscriptionChoice,
+	/**  The transcription model on the OpenAI-compatible server (`whisper-1`). */
+	openai_transcription_model?: string,
 };
 
 /**  The settings screen's content: the settings and what they can be set to. */
@@ -443,6 +447,16 @@ export type Transcription = {
 	text: string,
 	segments: Segment[],
 };
+
+/**  Who turns speech into text. */
+export type TranscriptionChoice = 
+/**  Whisper on this machine: the audio never leaves it. */
+"local" | 
+/**
+ *  The OpenAI-compatible server at `openai_base_url` (`audio/transcriptions`): each
+ *  channel's speech is uploaded to it.
+ */
+"openai";
 
 /**  Sentiment of one transcript segment, by index into the transcript's segments. */
 export type TurnSentiment = {

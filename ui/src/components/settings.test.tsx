@@ -22,6 +22,8 @@ const settings: Settings = {
   gemini_model: "gemini-2.5-flash",
   openai_base_url: "https://api.openai.com/v1",
   openai_model: "gpt-4o-mini",
+  transcription: "local",
+  openai_transcription_model: "whisper-1",
 };
 
 const secrets: SecretView[] = [
@@ -218,6 +220,33 @@ describe("SettingsScreen", () => {
       expect(saves).toEqual([
         { settings: { ...settings, provider: "openai", openai_base_url: "http://localhost:11434/v1", openai_model: "llama3.1:8b" }, keys: [] },
       ]),
+    );
+  });
+
+  it("chooses cloud transcription with its model and server, and says the audio is uploaded", async () => {
+    const saves: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return view;
+      if (cmd === "save_settings") {
+        saves.push(args);
+        return { ...view, settings: (args as { settings: Settings }).settings };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<SettingsScreen />);
+    const transcription = await screen.findByLabelText("Transcription");
+    expect(transcription).toHaveAccessibleDescription(/audio never leaves/);
+    expect(screen.queryByLabelText("Server address")).toBeNull();
+    fireEvent.change(transcription, { target: { value: "openai" } });
+    expect(transcription).toHaveAccessibleDescription(/Uploads the audio of each call/);
+    const model = screen.getByLabelText("Transcription model");
+    expect(model).toHaveValue("whisper-1");
+    fireEvent.change(model, { target: { value: "gpt-4o-transcribe" } });
+    expect(screen.getByLabelText("Server address")).toHaveValue("https://api.openai.com/v1");
+    expect(screen.queryByLabelText("Model")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() =>
+      expect(saves).toEqual([{ settings: { ...settings, transcription: "openai", openai_transcription_model: "gpt-4o-transcribe" }, keys: [] }]),
     );
   });
 

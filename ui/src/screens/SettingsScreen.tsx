@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type NewSecret, type ProviderChoice, type SecretKind, type SecretView, type Settings, type SettingsView } from "../api";
+import { api, type NewSecret, type ProviderChoice, type SecretKind, type SecretView, type Settings, type SettingsView, type TranscriptionChoice } from "../api";
 import { megabytes } from "../format";
 import { ApiKeys } from "../components/ApiKeys";
 import { DataFolder } from "../components/DataFolder";
@@ -79,6 +79,33 @@ export function SettingsScreen() {
         <p className="muted small">{selected ? selected.description : `${draft.model} is not installed: run \`callscope models install ${draft.model}\`.`}</p>
         <OverrideNote setting="model" variable={overrides.get("model")} />
 
+        <label htmlFor="transcription">Transcription</label>
+        <select
+          id="transcription"
+          value={draft.transcription ?? "local"}
+          onChange={(e) => change({ transcription: e.target.value as TranscriptionChoice })}
+          aria-describedby={[describedBy("transcription"), "transcription-note"].filter(Boolean).join(" ")}
+        >
+          <option value="local">On this computer with the speech model above (the audio stays here)</option>
+          <option value="openai">OpenAI or a compatible server (uploads the audio)</option>
+        </select>
+        <p className="muted small" id="transcription-note" data-testid="transcription-note">
+          {TRANSCRIPTION_NOTES[draft.transcription ?? "local"]}
+        </p>
+        <OverrideNote setting="transcription" variable={overrides.get("transcription")} />
+        {draft.transcription === "openai" && (
+          <>
+            <label htmlFor="openai-transcription-model">Transcription model</label>
+            <input
+              id="openai-transcription-model"
+              type="text"
+              value={draft.openai_transcription_model ?? ""}
+              onChange={(e) => change({ openai_transcription_model: e.target.value })}
+              placeholder="whisper-1"
+            />
+          </>
+        )}
+
         <label htmlFor="provider">Analysis</label>
         <select
           id="provider"
@@ -100,7 +127,7 @@ export function SettingsScreen() {
             <input id="gemini-model" type="text" value={draft.gemini_model ?? ""} onChange={(e) => change({ gemini_model: e.target.value })} placeholder="gemini-2.5-flash" />
           </>
         )}
-        {draft.provider === "openai" && (
+        {(draft.provider === "openai" || draft.transcription === "openai") && (
           <>
             <label htmlFor="openai-base-url">Server address</label>
             <input
@@ -115,6 +142,10 @@ export function SettingsScreen() {
               OpenAI: https://api.openai.com/v1 · Ollama on this computer: http://localhost:11434/v1
             </p>
             <OverrideNote setting="openai_base_url" variable={overrides.get("openai_base_url")} />
+          </>
+        )}
+        {draft.provider === "openai" && (
+          <>
             <label htmlFor="openai-model">Model</label>
             <input id="openai-model" type="text" value={draft.openai_model ?? ""} onChange={(e) => change({ openai_model: e.target.value })} placeholder="gpt-4o-mini" />
           </>
@@ -159,7 +190,7 @@ export function SettingsScreen() {
         <h2>API keys and team sync</h2>
         <p className="muted small">
           Keys are kept in the system keyring only, never in Callscope&apos;s files or logs. The Gemini and OpenAI-compatible
-          providers use theirs when they analyse calls; the Supabase key is for team sync, which is not built yet.
+          providers use theirs when they analyse (or, for OpenAI, transcribe) calls; the Supabase key is for team sync, which is not built yet.
         </p>
         <ApiKeys
           secrets={view.secrets}
@@ -196,6 +227,13 @@ export function SettingsScreen() {
     </section>
   );
 }
+
+/** What each transcription choice sends where, shown under the choice. */
+const TRANSCRIPTION_NOTES: Record<TranscriptionChoice, string> = {
+  local: "Whisper runs on this computer: the audio never leaves it.",
+  openai:
+    "Uploads the audio of each call (each channel's speech, not redacted: audio cannot be) to the server below for transcription, so the speech model above is not used. Needs its API key below, unless the server runs on this computer.",
+};
 
 /** What each provider sends where, shown under the choice. */
 const PROVIDER_NOTES: Record<ProviderChoice, string> = {

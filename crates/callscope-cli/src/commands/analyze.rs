@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use callscope::config::{ConfigStore, ProviderChoice, Settings};
+use callscope::config::{ConfigStore, ProviderChoice, Settings, TranscriptionChoice};
 use callscope::models::ModelStore;
-use callscope::pipeline::{self, file_name, Job, PipelineError};
+use callscope::pipeline::{self, file_name, Job, PipelineError, TranscriberPlan};
 use callscope::progress::CancelToken;
 use callscope::secrets::Keyring;
 use callscope::store::Store;
@@ -41,6 +41,10 @@ pub struct AnalyzeArgs {
     /// The model of a gemini or openai provider; default: the `gemini_model` or `openai_model` setting.
     #[arg(long, value_name = "NAME")]
     llm_model: Option<String>,
+    /// Who transcribes: local (Whisper on this machine) or openai (each channel's audio is
+    /// uploaded to the OpenAI-compatible server); default: the `transcription` setting.
+    #[arg(long, value_name = "local|openai")]
+    transcriber: Option<TranscriptionChoice>,
 }
 
 impl AnalyzeArgs {
@@ -51,6 +55,7 @@ impl AnalyzeArgs {
             swap_channels: self.swap_channels || saved.swap_channels,
             keep_original_pii: self.keep_original_pii || saved.keep_original_pii,
             provider: self.provider.unwrap_or(saved.provider),
+            transcription: self.transcriber.unwrap_or(saved.transcription),
             ..saved
         };
         Ok(match &self.llm_model {
@@ -63,8 +68,9 @@ impl AnalyzeArgs {
 /// Analyse every file; a failed file is reported and the others still run.
 pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow::Result<ExitCode> {
     let models = ModelStore::open_default().context("opening the model folder")?;
-    // A remote provider without its key fails here, before any file is touched.
+    // A remote provider or transcriber without its key fails here, before any file is touched.
     let job = Job::from_settings(&args.settings(config.get())?, &models, &Keyring::os()).map_err(with_hint)?;
+    note_uploads(&job);
     if !job.provider().runs_locally() {
         eprintln!("note: {} ({}) analyses these calls; only their redacted transcripts leave this computer", job.provider().name(), job.provider().model());
     }
@@ -107,6 +113,15 @@ pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Say plainly when the calls' audio leaves this computer for transcription.
+pub fn note_uploads(job: &Job) {
+    if let TranscriberPlan::OpenAiCompatible { base_url, .. } = &job.plan().transcriber {
+        if job.plan().transcriber.uploads_audio() {
+            eprintln!("note: {} transcribes these calls: the audio of each channel is uploaded to {base_url}", job.transcriber_name());
+        }
+    }
 }
 
 /// The engine's error with what to type to fix it, where there is such a thing.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use callscope::config::{ConfigStore, ProviderChoice, Settings};
+use callscope::config::{ConfigStore, ProviderChoice, Settings, TranscriptionChoice};
 use callscope::models::ModelStore;
 use callscope::pipeline::{file_name, transcribe_file, Job};
 use callscope::progress::CancelToken;
@@ -12,7 +12,7 @@ use callscope::secrets::Keyring;
 use callscope::stt::{to_srt, to_vtt, Transcript};
 use clap::{Args, ValueEnum};
 
-use super::analyze::with_hint;
+use super::analyze::{note_uploads, with_hint};
 use super::progress::{show, Bars};
 
 /// Output format of `transcribe`.
@@ -45,6 +45,10 @@ pub struct TranscribeArgs {
     /// Beam search width (1 = greedy, fastest).
     #[arg(long, default_value_t = 1)]
     beam: u32,
+    /// Who transcribes: local (Whisper on this machine) or openai (each channel's audio is
+    /// uploaded to the OpenAI-compatible server); default: the `transcription` setting.
+    #[arg(long, value_name = "local|openai")]
+    transcriber: Option<TranscriptionChoice>,
 }
 
 fn render(t: &Transcript, format: OutputFormat) -> anyhow::Result<String> {
@@ -73,10 +77,12 @@ pub fn run(args: TranscribeArgs, config: &ConfigStore) -> anyhow::Result<ExitCod
         swap_channels: args.swap_channels || saved.swap_channels,
         // Transcribing analyses nothing: no provider, so no key is needed.
         provider: ProviderChoice::Offline,
+        transcription: args.transcriber.unwrap_or(saved.transcription),
         ..saved
     };
     let models = ModelStore::open_default().context("opening the model folder")?;
     let job = Job::from_settings(&settings, &models, &Keyring::os()).map_err(with_hint)?;
+    note_uploads(&job);
     let options = callscope::stt::TranscribeOptions { beam_size: Some(args.beam), ..job.transcribe_options() };
     let transcriber = job.transcriber();
     let bars = Bars::new();

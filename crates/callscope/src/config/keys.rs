@@ -15,7 +15,7 @@ pub struct SettingKey {
 
 impl SettingKey {
     /// Every setting, in the order `config list` shows them.
-    pub const ALL: [SettingKey; 10] = [
+    pub const ALL: [SettingKey; 12] = [
         SettingKey { name: "model", description: "speech model for new analyses: tiny.en (fastest), base, small, or an imported name" },
         SettingKey {
             name: "provider",
@@ -28,6 +28,11 @@ impl SettingKey {
             name: "prices",
             description: "token prices replacing or adding to the shipped table, in US dollars per million tokens: \"MODEL=INPUT/OUTPUT; …\", e.g. \"gemini-2.5-flash=0.30/2.50\"",
         },
+        SettingKey {
+            name: "transcription",
+            description: "who transcribes: local (Whisper on this machine, the default) or openai (the audio of each channel is uploaded to openai_base_url's audio/transcriptions; needs the openai key)",
+        },
+        SettingKey { name: "openai_transcription_model", description: "the transcription model on that server, e.g. whisper-1 or gpt-4o-transcribe" },
         SettingKey { name: "keep_original_pii", description: "true: store transcripts and summaries unredacted" },
         SettingKey { name: "swap_channels", description: "true: the agent is on the right channel" },
         SettingKey { name: "filter_music", description: "true: check music on hold and noise with the speech-activity model, when installed" },
@@ -116,5 +121,15 @@ mod tests {
         assert_eq!(settings.gemini_model, "gemini-2.5-pro");
         let err = SettingKey::named("gemini_model").and_then(|k| k.set(&settings, "gemini 2.5")).unwrap_err().to_string();
         assert!(err.contains("Gemini model name"), "{err}");
+    }
+
+    #[test]
+    fn transcription_is_local_unless_set_to_the_openai_server() {
+        assert_eq!(SettingKey::named("transcription").expect("key").get(&Settings::default()), "local");
+        let settings = SettingKey::named("transcription").and_then(|k| k.set(&Settings::default(), "openai")).expect("openai");
+        assert_eq!(settings.transcription.name(), "openai");
+        assert_eq!(settings.openai_transcription_model, "whisper-1");
+        let err = SettingKey::named("transcription").and_then(|k| k.set(&settings, "google")).unwrap_err().to_string();
+        assert!(err.contains("local"), "{err}");
     }
 }

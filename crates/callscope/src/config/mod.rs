@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::secrets::SecretKind;
+pub use crate::stt::DEFAULT_TRANSCRIPTION_MODEL;
 
 /// Who analyses transcripts after transcription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -73,6 +74,44 @@ impl std::str::FromStr for ProviderChoice {
     }
 }
 
+/// Who turns speech into text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TranscriptionChoice {
+    /// Whisper on this machine: the audio never leaves it.
+    #[default]
+    Local,
+    /// The OpenAI-compatible server at `openai_base_url` (`audio/transcriptions`): each
+    /// channel's speech is uploaded to it.
+    Openai,
+}
+
+impl TranscriptionChoice {
+    /// Every choice, in the order a settings screen lists them.
+    pub const ALL: [TranscriptionChoice; 2] = [TranscriptionChoice::Local, TranscriptionChoice::Openai];
+
+    /// The name accepted by `--transcriber` and `config set transcription`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TranscriptionChoice::Local => "local",
+            TranscriptionChoice::Openai => "openai",
+        }
+    }
+}
+
+impl std::str::FromStr for TranscriptionChoice {
+    type Err = String;
+
+    /// A transcriber by its name (`local`, `openai`).
+    fn from_str(name: &str) -> Result<TranscriptionChoice, String> {
+        let name = name.trim().to_lowercase();
+        TranscriptionChoice::ALL.into_iter().find(|t| t.name() == name).ok_or_else(|| {
+            format!("{name:?} is not a transcriber; choose one of {}", TranscriptionChoice::ALL.map(TranscriptionChoice::name).join(", "))
+        })
+    }
+}
+
 /// What the user chose; saved as JSON in the data folder (`settings.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -101,6 +140,10 @@ pub struct Settings {
     /// Token prices that replace or add to the shipped table: `MODEL=INPUT/OUTPUT` in US
     /// dollars per million tokens, separated by `;` (see `call::PriceTable`).
     pub prices: String,
+    /// Who transcribes: Whisper on this machine, or the OpenAI-compatible server.
+    pub transcription: TranscriptionChoice,
+    /// The transcription model on the OpenAI-compatible server (`whisper-1`).
+    pub openai_transcription_model: String,
 }
 
 /// The model used when neither the settings nor `$CALLSCOPE_MODEL` name one.
@@ -125,6 +168,8 @@ impl Default for Settings {
             openai_base_url: DEFAULT_OPENAI_BASE_URL.to_string(),
             openai_model: DEFAULT_OPENAI_MODEL.to_string(),
             prices: String::new(),
+            transcription: TranscriptionChoice::Local,
+            openai_transcription_model: DEFAULT_TRANSCRIPTION_MODEL.to_string(),
         }
     }
 }
@@ -164,6 +209,7 @@ impl Settings {
         self.openai_model = or_default(self.openai_model.trim(), DEFAULT_OPENAI_MODEL);
         self.prices = self.prices.trim().to_string();
         crate::call::parse_overrides(&self.prices).map_err(|detail| ConfigError::Invalid { key: "prices".into(), detail })?;
+        self.openai_transcription_model = or_default(self.openai_transcription_model.trim(), DEFAULT_TRANSCRIPTION_MODEL);
         Ok(self)
     }
 

@@ -139,10 +139,15 @@ impl HttpClient {
     /// POST `body` as JSON to `url` (with the key's header), retrying what is worth retrying.
     /// Any final status comes back as a `Reply`: the caller knows what its provider's 4xx mean.
     pub async fn post_json(&self, stage: LlmStage, url: &str, body: &serde_json::Value) -> Result<Reply, LlmError> {
-        let payload = body.to_string().into_bytes();
+        self.post(stage, url, "application/json", body.to_string().into_bytes()).await
+    }
+
+    /// POST `payload` of `content_type` to `url` (with the key's header), retrying what is
+    /// worth retrying; the same bytes go out on every attempt (multipart uploads included).
+    pub async fn post(&self, stage: LlmStage, url: &str, content_type: &str, payload: Vec<u8>) -> Result<Reply, LlmError> {
         let mut attempt = 1;
         loop {
-            let failure = match self.send_once(url, &payload).await {
+            let failure = match self.send_once(url, content_type, &payload).await {
                 Ok(reply) if !is_transient(reply.status) => return Ok(reply),
                 Ok(reply) => Failure::Status { status: reply.status, retry_after: reply.retry_after },
                 Err(e) if e.is_timeout() => Failure::Timeout,
@@ -165,8 +170,8 @@ impl HttpClient {
         }
     }
 
-    async fn send_once(&self, url: &str, payload: &[u8]) -> Result<Reply, reqwest::Error> {
-        let mut request = self.client.post(url).header(CONTENT_TYPE, "application/json");
+    async fn send_once(&self, url: &str, content_type: &str, payload: &[u8]) -> Result<Reply, reqwest::Error> {
+        let mut request = self.client.post(url).header(CONTENT_TYPE, content_type);
         if let Some((name, value)) = &self.key_header {
             request = request.header(name, value);
         }

@@ -5,7 +5,7 @@
 //! messages) and one set of questions, schemas and answer checks (`remote`).
 
 pub mod gemini;
-mod http;
+pub(crate) mod http;
 pub mod offline;
 pub mod openai;
 mod remote;

@@ -153,7 +153,7 @@ fn refuses_json_schema(reply: &Reply) -> bool {
 }
 
 /// How messages name the server: OpenAI, or the host of a compatible one.
-fn server_name(base_url: &str) -> String {
+pub(crate) fn server_name(base_url: &str) -> String {
     let host = reqwest::Url::parse(base_url).ok().and_then(|u| u.host_str().map(|h| match u.port() {
         Some(port) => format!("{h}:{port}"),
         None => h.to_string(),

@@ -20,6 +20,8 @@ pub enum LlmStage {
     Analysis,
     /// Stages 1 and 2 in one request (a pair whose prompt is saved).
     Combined,
+    /// Speech to text on a remote server (`audio/transcriptions`).
+    Transcription,
 }
 
 impl std::fmt::Display for LlmStage {
@@ -29,6 +31,7 @@ impl std::fmt::Display for LlmStage {
             LlmStage::PromptGeneration => "writing the extraction prompt for a new kind of call",
             LlmStage::Analysis => "extracting the call's fields and summary",
             LlmStage::Combined => "analysing the call (domain, fields and summary in one request)",
+            LlmStage::Transcription => "transcribing the call's audio",
         })
     }
 }

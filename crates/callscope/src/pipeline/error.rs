@@ -43,15 +43,24 @@ pub enum PipelineError {
     Crashed { file: String, stage: &'static str, detail: String },
     #[error("the job could not run: {detail}")]
     Runtime { detail: String },
-    /// A remote provider is chosen but its key is neither in the environment nor the keyring.
-    #[error("{provider} is chosen to analyse calls, but no {label} is stored: add it in Settings or with `callscope keys set {name}`, set {variable}, or choose the offline analyzer. No file was analysed")]
-    MissingApiKey { provider: &'static str, label: &'static str, variable: &'static str, name: &'static str },
-    /// The keyring could not be asked for the chosen provider's key.
-    #[error("the {label} for {provider} could not be read: {source}. Or set {variable}, or choose the offline analyzer. No file was analysed")]
+    /// A remote provider (or transcriber) is chosen but its key is neither in the environment
+    /// nor the keyring.
+    #[error("{provider} is chosen to {purpose}, but no {label} is stored: add it in Settings or with `callscope keys set {name}`, set {variable}, or {fallback}. No file was analysed")]
+    MissingApiKey {
+        provider: &'static str,
+        purpose: &'static str,
+        label: &'static str,
+        variable: &'static str,
+        name: &'static str,
+        fallback: &'static str,
+    },
+    /// The keyring could not be asked for the chosen provider's (or transcriber's) key.
+    #[error("the {label} for {provider} could not be read: {source}. Or set {variable}, or {fallback}. No file was analysed")]
     KeyUnreadable {
         provider: &'static str,
         label: &'static str,
         variable: &'static str,
+        fallback: &'static str,
         #[source]
         source: SecretError,
     },
@@ -60,6 +69,12 @@ pub enum PipelineError {
     ProviderSetup {
         #[source]
         source: LlmError,
+    },
+    /// The chosen cloud transcriber could not be set up.
+    #[error("{source}. No file was analysed")]
+    TranscriberSetup {
+        #[source]
+        source: SttError,
     },
 }
 

@@ -4,21 +4,21 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::config::Settings;
+use crate::config::{Settings, TranscriptionChoice};
 use crate::llm::LlmProvider;
-use crate::models::{ModelFormat, ModelStore};
+use crate::models::ModelStore;
 use crate::secrets::Keyring;
-use crate::stt::{TranscribeOptions, Transcriber, WhisperTranscriber};
+use crate::stt::{TranscribeOptions, Transcriber};
 
-use super::{file_name, PipelineError, ProviderPlan};
+use super::{PipelineError, ProviderPlan, TranscriberPlan};
 
 /// What a job will use, decided from the settings and the installed models.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobPlan {
-    /// The speech model's name (`base`, `tiny.en`, …).
+    /// The speech model's name (`base`, `tiny.en`, …; `whisper-1` on a cloud transcriber).
     pub model: String,
-    /// Its installed file.
-    pub model_path: PathBuf,
+    /// Who transcribes: the local model's file, or the cloud server.
+    pub transcriber: TranscriberPlan,
     /// The speech-activity model that checks music on hold, when it is wanted and installed.
     pub vad_model: Option<PathBuf>,
     pub swap_channels: bool,
@@ -29,11 +29,15 @@ pub struct JobPlan {
 
 impl JobPlan {
     /// The plan for `settings` with the models installed in `models`; fails when the chosen
-    /// speech model is not installed. A missing speech-activity model only means music is not
-    /// filtered (logged), never a failed job.
+    /// local speech model is not installed (a cloud transcriber needs none). A missing
+    /// speech-activity model only means music is not filtered (logged), never a failed job.
     pub fn from_settings(settings: &Settings, models: &ModelStore) -> Result<JobPlan, PipelineError> {
         let settings = settings.clone().checked().map_err(|e| PipelineError::Runtime { detail: e.to_string() })?;
-        let model_path = models.path(&settings.model, ModelFormat::Q8_0).map_err(|source| PipelineError::Model { source })?;
+        let transcriber = TranscriberPlan::from_settings(&settings, models)?;
+        let model = match settings.transcription {
+            TranscriptionChoice::Local => settings.model.clone(),
+            TranscriptionChoice::Openai => settings.openai_transcription_model.clone(),
+        };
         let vad_model = if settings.filter_music {
             models
                 .vad_path()
@@ -44,8 +48,8 @@ impl JobPlan {
         };
         let provider = ProviderPlan::from_settings(&settings);
         Ok(JobPlan {
-            model: settings.model,
-            model_path,
+            model,
+            transcriber,
             vad_model,
             swap_channels: settings.swap_channels,
             language: settings.language,
@@ -82,11 +86,14 @@ impl std::fmt::Debug for Job {
 impl Job {
     /// Load what `plan` names: the provider, with its API key from the environment or `keys`
     /// (a remote provider without a key fails here, before the speech model is loaded), and
-    /// the speech model (shared with other jobs of the process).
+    /// the transcriber: the local speech model (shared with other jobs of the process), or the
+    /// cloud server with its key (none fails here too).
     pub fn build(plan: JobPlan, keys: &Keyring) -> Result<Job, PipelineError> {
         let provider = plan.provider.build(keys)?;
-        let transcriber = WhisperTranscriber::shared(&plan.model_path)
-            .map_err(|source| PipelineError::Transcribe { file: file_name(&plan.model_path), source })?;
+        let transcriber = plan.transcriber.build(keys)?;
+        if plan.transcriber.uploads_audio() {
+            tracing::warn!(transcriber = %transcriber.name(), "cloud transcription: each call's audio is uploaded to the transcription server");
+        }
         tracing::info!(model = %plan.model, vad = plan.vad_model.is_some(), provider = provider.name(), "job built");
         Ok(Job { plan, transcriber, provider })
     }

@@ -15,6 +15,7 @@ mod provider;
 mod reanalyze;
 mod runtime;
 mod stages;
+mod transcriber;
 
 pub use error::PipelineError;
 pub use file::{analyze_file, file_name, recorded_on, transcribe_file, SharedProgress};
@@ -24,3 +25,4 @@ pub use provider::ProviderPlan;
 pub use reanalyze::reanalyze;
 pub use runtime::block_on;
 pub use stages::{analyze, analyze_and_store, AnalysisRequest};
+pub use transcriber::TranscriberPlan;

@@ -83,28 +83,14 @@ impl ProviderPlan {
     /// The key of `kind`: the environment's, else the keyring's; none is an error when the
     /// provider needs one.
     fn key(&self, kind: SecretKind, keys: &Keyring) -> Result<ApiKey, PipelineError> {
-        let variable = config::key_variable(kind).unwrap_or_default();
-        if let Some(key) = config::api_key(kind) {
-            tracing::info!(provider = self.name(), variable, "API key from the environment");
-            return Ok(ApiKey::new(&key));
-        }
-        let stored = match keys.get(kind) {
-            Ok(stored) => stored,
-            Err(source) if self.needs_key() => {
-                return Err(PipelineError::KeyUnreadable { provider: self.label(), label: kind.label(), variable, source });
-            }
-            Err(e) => {
-                tracing::info!(reason = %e, "the keyring could not be read; the local server is asked without a key");
-                None
-            }
+        let user = KeyUser {
+            label: self.label(),
+            name: self.name(),
+            needs_key: self.needs_key(),
+            purpose: "analyse calls",
+            fallback: "choose the offline analyzer",
         };
-        match stored {
-            Some(key) => Ok(ApiKey::new(&key)),
-            None if self.needs_key() => {
-                Err(PipelineError::MissingApiKey { provider: self.label(), label: kind.label(), variable, name: self.name() })
-            }
-            None => Ok(ApiKey::none()),
-        }
+        find_key(kind, keys, &user)
     }
 
     fn label(&self) -> &'static str {
@@ -116,8 +102,54 @@ impl ProviderPlan {
     }
 }
 
+/// Who asks for a key, as messages name it.
+pub(super) struct KeyUser {
+    /// e.g. `the OpenAI-compatible provider`.
+    pub label: &'static str,
+    /// The name `callscope keys set` takes.
+    pub name: &'static str,
+    /// Whether it cannot work without one.
+    pub needs_key: bool,
+    /// What it was chosen to do, e.g. `analyse calls`.
+    pub purpose: &'static str,
+    /// What else the user can do, e.g. `choose the offline analyzer`.
+    pub fallback: &'static str,
+}
+
+/// The key of `kind` for `user`: the environment's, else the keyring's; none is an error when
+/// the user needs one.
+pub(super) fn find_key(kind: SecretKind, keys: &Keyring, user: &KeyUser) -> Result<ApiKey, PipelineError> {
+    let variable = config::key_variable(kind).unwrap_or_default();
+    if let Some(key) = config::api_key(kind) {
+        tracing::info!(user = user.label, variable, "API key from the environment");
+        return Ok(ApiKey::new(&key));
+    }
+    let stored = match keys.get(kind) {
+        Ok(stored) => stored,
+        Err(source) if user.needs_key => {
+            return Err(PipelineError::KeyUnreadable { provider: user.label, label: kind.label(), variable, fallback: user.fallback, source });
+        }
+        Err(e) => {
+            tracing::info!(reason = %e, "the keyring could not be read; the local server is asked without a key");
+            None
+        }
+    };
+    match stored {
+        Some(key) => Ok(ApiKey::new(&key)),
+        None if user.needs_key => Err(PipelineError::MissingApiKey {
+            provider: user.label,
+            purpose: user.purpose,
+            label: kind.label(),
+            variable,
+            name: user.name,
+            fallback: user.fallback,
+        }),
+        None => Ok(ApiKey::none()),
+    }
+}
+
 /// Whether `base_url` names this machine (localhost or a loopback address).
-fn on_this_machine(base_url: &str) -> bool {
+pub(super) fn on_this_machine(base_url: &str) -> bool {
     let Ok(url) = reqwest::Url::parse(base_url) else {
         return false;
     };

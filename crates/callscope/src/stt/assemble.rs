@@ -1,7 +1,29 @@
 //! Turning the recogniser's timed words into speaker-labelled segments on the call's clock.
 
+use std::borrow::Cow;
+
 use super::splice::Spliced;
 use super::{Segment, Speaker};
+use crate::audio::AudioClip;
+
+/// The clip's channels with the speaker each carries: left agent and right customer (swapped
+/// when asked) in a stereo call, one mixed-down channel with speaker `unknown` otherwise.
+pub fn speaker_channels(clip: &AudioClip, swap_channels: bool) -> Vec<(Cow<'_, [f32]>, Speaker)> {
+    if clip.channels.len() >= 2 && !is_dual_mono(clip) {
+        let (left, right) = if swap_channels { (Speaker::Customer, Speaker::Agent) } else { (Speaker::Agent, Speaker::Customer) };
+        vec![(Cow::Borrowed(&clip.channels[0][..]), left), (Cow::Borrowed(&clip.channels[1][..]), right)]
+    } else {
+        vec![(Cow::Owned(clip.mixdown()), Speaker::Unknown)]
+    }
+}
+
+/// Left and right are the same signal (a mono call saved as stereo).
+fn is_dual_mono(clip: &AudioClip) -> bool {
+    let (l, r) = (&clip.channels[0], &clip.channels[1]);
+    let energy: f32 = l.iter().map(|x| x * x).sum();
+    let diff: f32 = l.iter().zip(r).map(|(a, b)| (a - b) * (a - b)).sum();
+    energy > 0.0 && diff < energy * 0.01
+}
 
 /// Token start times are rounded to 10 ms and may sit just before the speech they start.
 const WORD_ONSET_SLACK_MS: u64 = 20;

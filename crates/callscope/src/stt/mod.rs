@@ -1,14 +1,18 @@
-//! Speech to text: the `Transcriber` trait, transcript types and the local Whisper engine.
+//! Speech to text: the `Transcriber` trait, transcript types, the local Whisper engine and the
+//! cloud one (an OpenAI-compatible `audio/transcriptions` server).
 //!
 //! Speakers come from channels: in a stereo call each channel is transcribed on its own speech
 //! only (silence cut out), so every word belongs to the channel it was spoken on. Mono
 //! recordings get the same silence cutting, with speaker `unknown`.
 
 mod activity;
+mod answer;
 mod assemble;
+mod cloud;
 mod splice;
 mod subtitles;
 mod transcript;
+mod upload;
 mod vad;
 mod wer;
 mod whisper;
@@ -16,6 +20,7 @@ mod whisper;
 use std::path::PathBuf;
 
 pub use activity::{speech_regions, SpeechRegion};
+pub use cloud::{CloudTranscriber, DEFAULT_TRANSCRIPTION_MODEL, MAX_UPLOAD_BYTES};
 pub use subtitles::{to_srt, to_vtt};
 pub use transcript::{Segment, Speaker, Transcript};
 pub use wer::{normalise_words, word_edits, word_error_rate};
@@ -87,4 +92,16 @@ pub enum SttError {
     InvalidLanguage { language: String },
     #[error("transcription was cancelled")]
     Cancelled,
+    #[error("{provider} could not be reached to transcribe: {detail}. Check the network and the server address (setting openai_base_url), or set transcription to local")]
+    CloudUnreachable { provider: String, detail: String },
+    #[error("{provider} is limiting requests (HTTP 429) while transcribing: {detail}. Wait and try again, or use a key with a higher quota")]
+    CloudRateLimited { provider: String, detail: String },
+    #[error("{provider} rejected the API key while transcribing. Enter a valid key in Settings or with `callscope keys set openai`, or set OPENAI_API_KEY")]
+    CloudUnauthorized { provider: String },
+    #[error("{provider} refused to transcribe the audio: {detail}")]
+    CloudRefused { provider: String, detail: String },
+    #[error("{provider} returned a transcription Callscope could not read: {detail}. Check that the server speaks OpenAI's audio/transcriptions API")]
+    CloudBadAnswer { provider: String, detail: String },
+    #[error("{provider} cannot be used for transcription: {detail}")]
+    CloudSetup { provider: String, detail: String },
 }

@@ -11,13 +11,12 @@ use whisper_rs::{
 };
 
 use super::activity::speech_regions;
-use super::assemble::{channel_segments, RawSegment, Word};
+use super::assemble::{channel_segments, speaker_channels, RawSegment, Word};
 use super::splice::Spliced;
 use super::vad::SpeechFilter;
 use super::{SttError, TranscribeOptions, Transcriber, Transcript};
 use crate::audio::{AudioClip, WHISPER_SAMPLE_RATE_HZ};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
-use crate::stt::Speaker;
 
 /// Whisper ignores input shorter than a second; shorter speech is padded with silence.
 const MIN_SAMPLES: usize = WHISPER_SAMPLE_RATE_HZ as usize * 11 / 10;
@@ -206,14 +205,6 @@ fn dtw_preset(model_path: &Path) -> Option<DtwModelPreset> {
     })
 }
 
-/// Left and right are the same signal (a mono call saved as stereo).
-fn is_dual_mono(clip: &AudioClip) -> bool {
-    let (l, r) = (&clip.channels[0], &clip.channels[1]);
-    let energy: f32 = l.iter().map(|x| x * x).sum();
-    let diff: f32 = l.iter().zip(r).map(|(a, b)| (a - b) * (a - b)).sum();
-    energy > 0.0 && diff < energy * 0.01
-}
-
 impl Transcriber for WhisperTranscriber {
     fn name(&self) -> String {
         let file = self.model_path.file_name().map(|f| f.to_string_lossy().into_owned());
@@ -234,17 +225,8 @@ impl Transcriber for WhisperTranscriber {
         let report = |fraction: f32| progress(Progress { stage: Stage::Transcribing, fraction: fraction.clamp(0.0, 1.0) });
         report(0.0);
         let duration_ms = clip.duration_ms();
-        let stereo = clip.channels.len() >= 2 && !is_dual_mono(clip);
-        let mono;
-        let streams: Vec<(&[f32], Speaker)> = if stereo {
-            let (left, right) =
-                if options.swap_channels { (Speaker::Customer, Speaker::Agent) } else { (Speaker::Agent, Speaker::Customer) };
-            vec![(&clip.channels[0], left), (&clip.channels[1], right)]
-        } else {
-            mono = clip.mixdown();
-            vec![(&mono, Speaker::Unknown)]
-        };
-        let channels: Vec<&[f32]> = streams.iter().map(|(s, _)| *s).collect();
+        let streams = speaker_channels(clip, options.swap_channels);
+        let channels: Vec<&[f32]> = streams.iter().map(|(s, _)| s.as_ref()).collect();
         let filter = match &options.vad_model {
             Some(path) => Some(SpeechFilter::load(path)?),
             None => None,

@@ -6,7 +6,7 @@
 use std::process::Command;
 
 use callscope::config::{ProviderChoice, Settings, GEMINI_API_KEY, OPENAI_API_KEY};
-use callscope::pipeline::{Job, JobPlan, PipelineError, ProviderPlan};
+use callscope::pipeline::{Job, JobPlan, PipelineError, ProviderPlan, TranscriberPlan};
 use callscope::secrets::{Keyring, SecretKind};
 use callscope::store::Store;
 
@@ -14,10 +14,10 @@ use super::model::{analyse, Wire};
 use super::server::Server;
 
 /// Set in the child process that runs one ignored test.
-const CHILD: &str = "CALLSCOPE_LLM_CHILD";
+pub const CHILD: &str = "CALLSCOPE_LLM_CHILD";
 
 /// Run the ignored test `name` in a child process with both key variables unset, then `env`.
-fn in_child(name: &str, env: &[(&str, &str)]) {
+pub fn in_child(name: &str, env: &[(&str, &str)]) {
     let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
     cmd.args(["--exact", name, "--ignored", "--nocapture", "--test-threads=1"])
         .env(CHILD, "1")
@@ -31,7 +31,7 @@ fn in_child(name: &str, env: &[(&str, &str)]) {
     assert!(out.status.success() && stdout.contains("1 passed"), "{name} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
 }
 
-fn keyring_with(keys: &[(SecretKind, &str)]) -> Keyring {
+pub fn keyring_with(keys: &[(SecretKind, &str)]) -> Keyring {
     let keyring = Keyring::with_store(keyring_core::mock::Store::new().expect("mock keyring"), "callscope-test");
     for (kind, key) in keys {
         keyring.set(*kind, key).expect("store a key");
@@ -42,7 +42,7 @@ fn keyring_with(keys: &[(SecretKind, &str)]) -> Keyring {
 fn plan(provider: ProviderPlan) -> JobPlan {
     JobPlan {
         model: "base".into(),
-        model_path: "/nonexistent/ggml-base-q8_0.bin".into(),
+        transcriber: TranscriberPlan::Local { model_path: "/nonexistent/ggml-base-q8_0.bin".into() },
         vad_model: None,
         swap_channels: false,
         language: "en".into(),

@@ -21,6 +21,8 @@ pub struct Received {
     /// Header names (lowercase) and values, in order.
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body's bytes as sent (an uploaded WAV is not text).
+    pub raw: Vec<u8>,
     pub at: Instant,
 }
 
@@ -124,11 +126,12 @@ async fn respond(request: Request<Incoming>, handler: Handler, log: Arc<Mutex<Ve
         .iter()
         .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
-    let body = match request.into_body().collect().await {
-        Ok(collected) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
-        Err(_) => String::new(),
+    let raw = match request.into_body().collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => Vec::new(),
     };
-    let received = Received { uri, headers, body, at: Instant::now() };
+    let body = String::from_utf8_lossy(&raw).into_owned();
+    let received = Received { uri, headers, body, raw, at: Instant::now() };
     let n = {
         let mut log = log.lock().unwrap_or_else(|p| p.into_inner());
         log.push(received.clone());

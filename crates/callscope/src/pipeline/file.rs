@@ -24,7 +24,7 @@ pub fn file_name(path: &Path) -> String {
 /// The day `path` was recorded, as far as the file tells: its modification time, else today.
 pub fn recorded_on(path: &Path) -> time::Date {
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    modified.map_or_else(|| time::OffsetDateTime::now_utc(), time::OffsetDateTime::from).date()
+    modified.map_or_else(time::OffsetDateTime::now_utc, time::OffsetDateTime::from).date()
 }
 
 /// Decode a recording and transcribe it with speakers from its channels. Blocking and

@@ -16,6 +16,7 @@ use serde_json::{json, Value as Json};
 use crate::call::{FieldKind, FieldSpec};
 
 use super::context::CallContext;
+use super::fields::is_card_number;
 
 pub use naming::stem_before;
 
@@ -45,7 +46,7 @@ fn number_json(v: f64) -> Json {
 pub fn slots(ctx: &CallContext) -> Vec<Slot> {
     let mut out: Vec<Slot> = Vec::new();
     let mut used: Vec<(usize, usize)> = Vec::new();
-    let mut private: Vec<String> = Vec::new();
+    let mut private: Vec<String> = card_numbers(ctx);
     for turn in &ctx.turns {
         for request in request::requests(turn) {
             let Some(a) = answer::answer(ctx, turn, &request, &used) else { continue };
@@ -55,10 +56,12 @@ pub fn slots(ctx: &CallContext) -> Vec<Slot> {
                 private.push(digits_or_text(&a.value));
                 continue;
             }
-            push(&mut out, Slot { name: request.name, kind: a.kind, value: a.value, asked: true });
+            if !is_private_value(&a.value, &private) {
+                push(&mut out, Slot { name: request.name, kind: a.kind, value: a.value, asked: true });
+            }
         }
     }
-    for s in stated::stated(ctx, &used, &private) {
+    for s in stated::stated(ctx, &used, &private).into_iter().filter(|s| !is_private_value(&s.value, &private)) {
         push(&mut out, Slot { name: s.name, kind: s.kind, value: s.value, asked: false });
     }
     for turn in &ctx.turns {
@@ -70,6 +73,32 @@ pub fn slots(ctx: &CallContext) -> Vec<Slot> {
         }
     }
     without_pieces(out)
+}
+
+/// Card numbers said in the call, as said and as finally meant (a corrected or read-back
+/// number may pass the checksum where the first telling did not): a field never holds them,
+/// nor their pieces.
+fn card_numbers(ctx: &CallContext) -> Vec<String> {
+    let mut out = Vec::new();
+    for turn in &ctx.turns {
+        let about_cards = turn.says("card") || ctx.previous_other(turn).is_some_and(|p| p.says("card"));
+        for m in &turn.scan.mentions {
+            let Some(said) = m.digits().filter(|d| d.chars().all(|c| c.is_ascii_digit())) else { continue };
+            let meant = answer::final_form(ctx, turn, m, &said);
+            let card_like = |d: &str| is_card_number(d) || (about_cards && (13..=19).contains(&d.len()));
+            if card_like(&said) || card_like(&meant) {
+                out.push(said);
+                out.push(meant);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a slot's value is a digit string that is one of the `private` values or a piece of
+/// one (amounts and dates are never pieces of a card number).
+fn is_private_value(value: &Json, private: &[String]) -> bool {
+    value.as_str().is_some_and(|own| own.len() >= 3 && own.chars().all(|c| c.is_ascii_digit()) && private.iter().any(|p| p.contains(own)))
 }
 
 /// The digits of a value when it has some, else its text.

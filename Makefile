@@ -99,11 +99,13 @@ tokens: setup
 	cargo build -q --workspace --examples
 	target/debug/examples/tokens tests/fixtures/generated/calls
 
-## Whole-pipeline accuracy on the fixture calls (audio → whisper → analysis → store) against their
-## ground truth: domain/category, fields P/R/F1, PII recall, names, talk-%/silence-% error. A report
-## (exit 0) unless ACCURACY_ARGS has --strict. Other calls: ACCURACY_ARGS="--calls DIR --audio DIR";
-## fast analyzer loop without audio: ACCURACY_ARGS="--year 2025 --from-script"; --help for the rest.
-## The fixture calls were scripted in 2025: dates said without a year belong to 2025 (--year).
+## Whole-pipeline accuracy (audio → whisper → analysis → store) against the scripts' ground truth,
+## three sets side by side: the fixture calls (tuned on), the development calls and the sealed calls
+## (tests/fixtures/generalization/; never tuned on, scored as totals only). Domain/category and
+## fields by meaning, names, sentiment, resolution, PII recall, talk-%/silence-% error, analysis
+## time. A report (exit 0) unless ACCURACY_ARGS has --strict. Fast analyzer loop without audio:
+## ACCURACY_ARGS="--year 2025 --from-script"; one set: --sets dev; --help for the rest.
+## The calls were scripted in 2025: dates said without a year belong to 2025 (--year).
 ACCURACY_MODEL ?= base
 ACCURACY_ARGS ?= --year 2025
 accuracy: setup

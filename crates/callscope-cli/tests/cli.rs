@@ -141,6 +141,14 @@ fn analyze_stores_the_call_and_search_finds_it_by_a_transcript_word() {
 }
 
 #[test]
+fn a_recorded_at_that_is_not_a_day_is_refused_with_the_expected_form() {
+    let data = tempfile::tempdir().unwrap();
+    let out = callscope(data.path(), &["analyze", "whatever.wav", "--recorded-at", "2025-13-40"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("like 2025-06-30"), "{}", text(&out.stderr));
+}
+
+#[test]
 fn a_missing_model_says_how_to_install_it() {
     let data = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_callscope"))

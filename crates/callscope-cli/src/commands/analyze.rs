@@ -45,6 +45,20 @@ pub struct AnalyzeArgs {
     /// uploaded to the OpenAI-compatible server); default: the `transcription` setting.
     #[arg(long, value_name = "local|openai")]
     transcriber: Option<TranscriptionChoice>,
+    /// The day the calls were recorded (YYYY-MM-DD): dates said without a year are read against
+    /// it; default: each file's modification day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    recorded_at: Option<time::Date>,
+}
+
+/// A day written `YYYY-MM-DD`.
+fn parse_day(text: &str) -> Result<time::Date, String> {
+    let wrong = || format!("{text:?} is not a day like 2025-06-30");
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let [year, month, day] = parts[..] else { return Err(wrong()) };
+    let (year, month, day) = (year.parse().map_err(|_| wrong())?, month.parse::<u8>().map_err(|_| wrong())?, day.parse().map_err(|_| wrong())?);
+    let month = time::Month::try_from(month).map_err(|_| wrong())?;
+    time::Date::from_calendar_date(year, month, day).map_err(|e| format!("{}: {e}", wrong()))
 }
 
 impl AnalyzeArgs {
@@ -70,6 +84,10 @@ pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow
     let models = ModelStore::open_default().context("opening the model folder")?;
     // A remote provider or transcriber without its key fails here, before any file is touched.
     let job = Job::from_settings(&args.settings(config.get())?, &models, &Keyring::os()).map_err(with_hint)?;
+    let job = match args.recorded_at {
+        Some(day) => job.with_recorded_on(day),
+        None => job,
+    };
     note_uploads(&job);
     if !job.provider().runs_locally() {
         eprintln!("note: {} ({}) analyses these calls; only their redacted transcripts leave this computer", job.provider().name(), job.provider().model());

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use callscope::analysis::redact::{redact_transcript, RedactedTranscript};
-use callscope::analysis::score::{name_matches, pii_recall, score_fields, FieldScore, PiiScore};
+use callscope::analysis::score::{name_matches, pair_matches, pii_recall, same_domain, score_fields, FieldScore, PairMatch, PiiScore};
 use callscope::call::CallAnalysis;
 use callscope::analysis::spoken;
 use callscope::stt::{word_error_rate, Transcript};
@@ -18,6 +18,10 @@ pub struct Grade {
     /// Expected and detected `domain/category`.
     pub want_pair: String,
     pub got_pair: String,
+    /// How the detected pair relates to the labelled one (by meaning).
+    pub pair: PairMatch,
+    /// The industry is right, whatever the category.
+    pub domain_ok: bool,
     pub fields: FieldScore,
     pub pii: PiiScore,
     /// Why each missed PII item was missed (same order as `pii.missed`).
@@ -40,12 +44,14 @@ pub struct Grade {
     pub redaction_mismatch: bool,
     pub seconds: f64,
     pub stt_seconds: f64,
+    /// Time in `analyze_and_store` (detect, schema, extract, redact, store).
+    pub analysis_seconds: f64,
     pub error: Option<String>,
 }
 
 impl Grade {
     pub fn pair_ok(&self) -> bool {
-        self.error.is_none() && self.want_pair == self.got_pair
+        self.error.is_none() && self.pair.is_right()
     }
 
     pub fn talk_max(&self) -> f32 {
@@ -121,6 +127,8 @@ pub fn grade(fx: &Fixture, call: &CallAnalysis, recognised: &Transcript, with_we
         stem: fx.stem.clone(),
         want_pair: format!("{}/{}", fx.domain, fx.category),
         got_pair: format!("{}/{}", call.domain, call.category),
+        pair: pair_matches(&fx.domain, &fx.category, &call.domain, &call.category),
+        domain_ok: same_domain(&fx.domain, &call.domain),
         fields,
         pii,
         pii_why,
@@ -136,6 +144,7 @@ pub fn grade(fx: &Fixture, call: &CallAnalysis, recognised: &Transcript, with_we
         redaction_mismatch,
         seconds: 0.0,
         stt_seconds: 0.0,
+        analysis_seconds: 0.0,
         error: None,
     }
 }
@@ -148,6 +157,8 @@ pub fn failed(fx: &Fixture, error: String) -> Grade {
         stem: fx.stem.clone(),
         want_pair: format!("{}/{}", fx.domain, fx.category),
         got_pair: "-".into(),
+        pair: PairMatch::Wrong,
+        domain_ok: false,
         fields: score_fields(&expected_fields, &BTreeMap::new()),
         pii_why: vec!["the pipeline failed".into(); pii.len()],
         pii: PiiScore { expected: pii.len(), found: 0, misheard: Vec::new(), missed: pii },
@@ -163,6 +174,7 @@ pub fn failed(fx: &Fixture, error: String) -> Grade {
         redaction_mismatch: false,
         seconds: 0.0,
         stt_seconds: 0.0,
+        analysis_seconds: 0.0,
         error: Some(error),
     }
 }

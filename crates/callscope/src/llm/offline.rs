@@ -85,3 +85,7 @@ impl LlmProvider for OfflineProvider {
         Ok(free(rules::find(call.transcript, prompt, self.year_for(call.recorded_on))))
     }
 }
+
+#[cfg(test)]
+#[path = "offline_tests.rs"]
+mod tests;

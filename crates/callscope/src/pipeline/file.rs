@@ -71,7 +71,7 @@ pub async fn analyze_file(
         transcript: &transcript,
         keep_original_pii: job.plan().keep_original_pii,
         transcriber: &job.transcriber_name(),
-        recorded_on: recorded_on(path),
+        recorded_on: job.recording_day(path),
     };
     let provider = job.provider();
     guarded_async(&file, "analysing", analyze_and_store(provider.as_ref(), store, &request, Some(path), &*progress, cancel)).await

@@ -75,6 +75,8 @@ pub struct Job {
     plan: JobPlan,
     transcriber: Arc<dyn Transcriber>,
     provider: Arc<dyn LlmProvider>,
+    /// The day every call of this job was recorded, when the user says so (`with_recorded_on`).
+    recorded_on: Option<time::Date>,
 }
 
 impl std::fmt::Debug for Job {
@@ -95,7 +97,7 @@ impl Job {
             tracing::warn!(transcriber = %transcriber.name(), "cloud transcription: each call's audio is uploaded to the transcription server");
         }
         tracing::info!(model = %plan.model, vad = plan.vad_model.is_some(), provider = provider.name(), "job built");
-        Ok(Job { plan, transcriber, provider })
+        Ok(Job { plan, transcriber, provider, recorded_on: None })
     }
 
     /// The job for `settings` with the models in `models` and API keys from the environment
@@ -107,7 +109,19 @@ impl Job {
     /// A job that runs `plan` with a transcriber and provider the caller already has (an
     /// accuracy harness that pins the reference year, a cloud transcriber).
     pub fn with_parts(plan: JobPlan, transcriber: Arc<dyn Transcriber>, provider: Arc<dyn LlmProvider>) -> Job {
-        Job { plan, transcriber, provider }
+        Job { plan, transcriber, provider, recorded_on: None }
+    }
+
+    /// This job with every call taken as recorded on `date` (dates said without a year are
+    /// read against it) instead of the day the file tells.
+    pub fn with_recorded_on(self, date: time::Date) -> Job {
+        Job { recorded_on: Some(date), ..self }
+    }
+
+    /// The day the recording at `path` was made: the one given to `recorded_on`, else the
+    /// file's own (`pipeline::recorded_on`).
+    pub fn recording_day(&self, path: &std::path::Path) -> time::Date {
+        self.recorded_on.unwrap_or_else(|| super::file::recorded_on(path))
     }
 
     /// What this job was built from.

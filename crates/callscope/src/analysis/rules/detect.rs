@@ -4,8 +4,13 @@
 //! (the greeting names the business, the customer's first turn the reason) and in customer
 //! turns. A pair scores its domain's words plus 1.5 × its category's words. Pairs from the
 //! store's catalog that the data does not know are scored from their names and descriptions,
-//! and a catalog pair within 15 % of the best wins over a pair the catalog lacks. When no domain
-//! reaches `MIN_DOMAIN_SCORE` the call is `general/<category>`.
+//! and a catalog pair within 15 % of the best wins over a pair the catalog lacks.
+//!
+//! The category must be borne out by the call's reason: the customer's statement of why they
+//! call, the agent's reply to it and the opening. When no category of the domain has a word
+//! there, the category is named after the reason instead (`reason::category_from_reason`), so
+//! a kind of call the vocabulary lacks gets its own name rather than a wrong one. When no
+//! domain reaches `MIN_DOMAIN_SCORE` the call is `general/<reason>`, with a low confidence.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -17,9 +22,12 @@ use crate::call::Detection;
 use crate::stt::Speaker;
 
 use super::context::CallContext;
+use super::reason;
 use super::words::{is_stopword, Phrase};
 
 const MIN_DOMAIN_SCORE: f32 = 6.0;
+/// Weighted category words the reason must hold for a vocabulary category to be trusted.
+const MIN_REASON_SCORE: f32 = 3.0;
 const CATALOG_MARGIN: f32 = 0.85;
 const CATEGORY_WEIGHT: f32 = 1.5;
 
@@ -94,6 +102,28 @@ fn turn_weight(ctx: &CallContext, index: usize, speaker: Speaker) -> f32 {
     opening * who
 }
 
+/// Weighted keyword score over some turns only, each hit counted once per turn.
+fn score_in(ctx: &CallContext, keywords: &[(Phrase, f32)], turns: &[usize]) -> f32 {
+    keywords
+        .iter()
+        .map(|(phrase, weight)| weight * turns.iter().filter_map(|&i| ctx.turns.get(i)).filter(|t| t.words.contains(phrase)).count() as f32)
+        .sum()
+}
+
+/// The turns that say what the call is about: the opening, the customer's reason and the
+/// agent's reply to it.
+fn reason_window(ctx: &CallContext) -> Vec<usize> {
+    let mut turns: Vec<usize> = (0..ctx.turns.len().min(2)).collect();
+    if let Some((at, _)) = reason::reason(ctx) {
+        for i in [at, at + 1] {
+            if i < ctx.turns.len() && !turns.contains(&i) {
+                turns.push(i);
+            }
+        }
+    }
+    turns
+}
+
 fn first_customer(ctx: &CallContext) -> Option<usize> {
     ctx.turns.iter().find(|t| t.speaker == Speaker::Customer).map(|t| t.index)
 }
@@ -161,7 +191,47 @@ pub fn detect(ctx: &CallContext, catalog: &DomainCatalog) -> Detection {
         .filter(|c| !(c.domain == chosen.domain && c.category == chosen.category))
         .map(|c| c.score)
         .fold(0.0_f32, f32::max);
-    Detection { domain: chosen.domain.clone(), category: chosen.category.clone(), confidence: confidence(chosen.score, runner_up) }
+    let confidence = confidence(chosen.score, runner_up);
+    let domain = chosen.domain.clone();
+    match reasoned_category(ctx, &domain, &candidates, catalog) {
+        Some(category) => Detection { domain, category, confidence },
+        None => {
+            let category = reason::category_from_reason(ctx, &|w| domain_weight(&domain, w)).unwrap_or_else(|| chosen.category.clone());
+            Detection { domain, category, confidence: confidence.min(0.5) }
+        }
+    }
+}
+
+/// Keywords of a pair: from the data, or from a catalog pair's names and description.
+fn category_keywords(domain: &str, category: &str, catalog: &DomainCatalog) -> Vec<(Phrase, f32)> {
+    let known = data().domains.iter().find(|d| d.domain == domain).and_then(|d| d.categories.iter().find(|c| c.category == category));
+    match known {
+        Some(c) => phrases(&c.keywords),
+        None => {
+            let description = catalog.entries.iter().find(|e| e.domain == domain && e.category == category).map_or("", |e| e.description.as_str());
+            derived(&format!("{} {description}", category.replace('_', " ")), 1.5)
+        }
+    }
+}
+
+/// The domain's category that the call's reason bears out (the best by whole call plus twice
+/// the reason), or none when no category of the domain has a word in the reason.
+fn reasoned_category(ctx: &CallContext, domain: &str, candidates: &[Candidate], catalog: &DomainCatalog) -> Option<String> {
+    let window = reason_window(ctx);
+    candidates
+        .iter()
+        .filter(|c| c.domain == domain)
+        .map(|c| (c, score_in(ctx, &category_keywords(domain, &c.category, catalog), &window)))
+        .filter(|(_, r)| *r >= MIN_REASON_SCORE)
+        .max_by(|a, b| (a.0.score + 2.0 * a.1).total_cmp(&(b.0.score + 2.0 * b.1)))
+        .map(|(c, _)| c.category.clone())
+}
+
+/// How strongly a word belongs to a domain's vocabulary.
+fn domain_weight(domain: &str, word: &str) -> f32 {
+    let Some(d) = data().domains.iter().find(|d| d.domain == domain) else { return 0.0 };
+    let all = d.keywords.iter().chain(d.categories.iter().flat_map(|c| c.keywords.iter()));
+    all.filter(|(k, _)| k.split(' ').any(|p| p == word || super::words::inflected(word, p))).map(|(_, w)| *w).fold(0.0, f32::max)
 }
 
 /// 0…1 from the margin over the runner-up, damped for weak evidence.
@@ -174,17 +244,20 @@ fn confidence(best: f32, runner_up: f32) -> f32 {
     ((0.35 + 0.65 * margin) * (0.5 + 0.5 * strength)).clamp(0.05, 0.99)
 }
 
+/// `general/<reason>`: the fallback category the call's words fit best, else one named after
+/// the reason, else `inquiry`.
 fn general(ctx: &CallContext, fallback: Option<&DomainDef>) -> Detection {
-    let mut best = ("inquiry".to_string(), 0.0_f32);
+    let mut best: Option<(String, f32)> = None;
     if let Some(d) = fallback {
         for c in &d.categories {
             let s = score(ctx, &phrases(&c.keywords));
-            if s > best.1 {
-                best = (c.category.clone(), s);
+            if s > 0.0 && best.as_ref().is_none_or(|(_, b)| s > *b) {
+                best = Some((c.category.clone(), s));
             }
         }
     }
-    Detection { domain: "general".into(), category: best.0, confidence: 0.2 }
+    let category = best.map(|(c, _)| c).or_else(|| reason::category_from_reason(ctx, &|_| 0.0)).unwrap_or_else(|| "inquiry".into());
+    Detection { domain: "general".into(), category, confidence: 0.2 }
 }
 
 #[cfg(test)]

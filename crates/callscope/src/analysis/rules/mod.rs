@@ -7,11 +7,13 @@
 
 mod context;
 mod detect;
+mod dialogue;
 mod fields;
 mod generate;
 mod lexicon;
 mod outcome;
 mod people;
+mod reason;
 mod schema;
 mod sentiment;
 mod summary;
@@ -32,11 +34,12 @@ pub fn find(transcript: &Transcript, prompt: &ExtractionPrompt, reference_year: 
     // often a value, over several segments); per-segment results keep the segments.
     let (joined, _) = crate::analysis::turns::join_turns(transcript);
     let turns = CallContext::new(&joined, reference_year);
-    let fields = fields::extract(&turns, prompt);
+    let mut fields = fields::extract(&turns, prompt);
+    dialogue::complete(&mut fields, &dialogue::slots(&turns));
     let (turn_sentiments, sentiment, sentiment_trend) = sentiment::assess(&ctx);
     let resolution = outcome::resolution(&ctx, &turn_sentiments);
     let follow_up_actions = outcome::follow_ups(&ctx);
-    let call_reason = summary::call_reason(&ctx);
+    let call_reason = reason::call_reason(&ctx);
     let customer_name = people::customer_name(&turns);
     let summary = summary::summary(&summary::SummaryInput {
         customer: customer_name.as_deref(),
@@ -62,10 +65,12 @@ pub fn find(transcript: &Transcript, prompt: &ExtractionPrompt, reference_year: 
     }
 }
 
-/// The built-in schema of a known pair, or one built from the values the call mentions.
+/// The built-in schema of a known pair, or one built from the slots the call contained.
 pub fn prompt_for(domain: &str, category: &str, transcript: &Transcript, reference_year: i32) -> ExtractionPrompt {
-    schema::builtin_prompt(domain, category)
-        .unwrap_or_else(|| generate::generated_prompt(&CallContext::new(transcript, reference_year), domain, category))
+    schema::builtin_prompt(domain, category).unwrap_or_else(|| {
+        let (joined, _) = crate::analysis::turns::join_turns(transcript);
+        generate::generated_prompt(&CallContext::new(&joined, reference_year), domain, category)
+    })
 }
 
 /// The call's domain and category, from the catalog when one fits.

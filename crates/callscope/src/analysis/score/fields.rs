@@ -1,24 +1,27 @@
-//! Field precision/recall/F1 with normalised, meaning-based comparison.
+//! Field precision/recall/F1 where values matter more than key names: field names for new
+//! domains are one person's choice, so an expected field is found when some predicted field
+//! holds its value.
 //!
 //! Rules:
-//! - Keys match exactly, through `KEY_SYNONYMS`, or by value: an expected field left unmatched
-//!   pairs with an unmatched predicted field holding the same value (field names for new
-//!   domains are one person's choice).
-//! - Values: numbers within a cent; dates, times, identifiers and phone numbers after
-//!   normalisation (case, spaces, dashes); booleans exactly; text by content words (number
-//!   words as digits, light stemming): a match when token F1 ≥ 0.5, or when one side's words
-//!   are all contained in the other's (less or more detailed, not wrong; "more detailed" only
-//!   up to three times as long); lists element by element (half of each side must match).
-//! - Counting: an expected non-null field matched with an equal value is a true positive; an
-//!   expected field with no or a wrong prediction is a false negative; a wrong prediction, or a
-//!   value where the truth is null, is a false positive. Predicted fields the truth does not
-//!   label are not counted (reported as `extra`).
+//! - Units: each expected key is one unit; an object value is split into one unit per leaf
+//!   (`disputed_disbursement.payee`); a list is one unit. Predicted objects are split alike.
+//! - Pairing, in three passes: (1) a predicted field with a similar name (equal, a synonym in
+//!   `KEY_SYNONYMS`, or sharing a distinctive word: `priority_flag` ~ `priority`) and a matching
+//!   value; (2) any predicted field with a matching value, when the value says something on its
+//!   own (not a boolean, not a number below 10, text that matches strictly); (3) the predicted
+//!   field with the most similar name, holding a wrong value.
+//! - Values: see `values` (numbers within a cent, identifiers and dates normalised, text by
+//!   content words, lists half each side).
+//! - Counting: an expected non-null unit paired with a matching value is a true positive; one
+//!   with no or a wrong prediction is a false negative; a wrong prediction, or a value where the
+//!   truth is null, is a false positive. Predicted units left unpaired are `extra`: not counted
+//!   in `precision` (the truth may simply not label them), counted in `precision_all_outputs`.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
-use crate::analysis::spoken;
+use super::values::{text_match_strictly, values_match};
 
 /// Field names that mean the same thing.
 pub const KEY_SYNONYMS: &[&[&str]] = &[
@@ -34,6 +37,12 @@ pub const KEY_SYNONYMS: &[&[&str]] = &[
     &["confirmation_number", "confirmation_code", "approval_number"],
 ];
 
+/// Words of a field name that say what kind of value it is, not what it is about.
+const GENERIC_KEY_WORDS: &[&str] = &[
+    "number", "id", "code", "amount", "date", "time", "type", "status", "name", "value", "total", "count", "new", "current",
+    "original", "old", "previous", "flag", "days", "minutes", "hours", "the", "of", "and", "to", "for", "is", "monthly",
+];
+
 /// Field-level counts, summable over calls.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldScore {
@@ -47,14 +56,19 @@ pub struct FieldScore {
     pub matched: Vec<(String, String)>,
     /// (key, expected, predicted) of wrong or missing values.
     pub errors: Vec<(String, Json, Json)>,
-    /// Predicted keys the truth does not label.
+    /// Predicted keys the truth does not label (or whose value no expected field has).
     pub extra: Vec<String>,
 }
 
 impl FieldScore {
-    /// Share of counted predictions that were right.
+    /// Share of the predictions paired with an expected field that were right.
     pub fn precision(&self) -> f32 {
         ratio(self.true_positives, self.true_positives + self.false_positives)
+    }
+
+    /// Share of every predicted value that is a right answer (unlabelled extras count as wrong).
+    pub fn precision_all_outputs(&self) -> f32 {
+        ratio(self.true_positives, self.true_positives + self.false_positives + self.extra.len())
     }
 
     /// Share of expected values that were found.
@@ -91,168 +105,147 @@ pub(super) fn ratio(a: usize, b: usize) -> f32 {
     }
 }
 
-fn synonyms(a: &str, b: &str) -> bool {
-    a == b || KEY_SYNONYMS.iter().any(|group| group.contains(&a) && group.contains(&b))
+/// Objects split into one unit per leaf with dotted keys; everything else one unit.
+fn units(fields: Vec<(String, Json)>) -> Vec<(String, Json)> {
+    let mut out = Vec::new();
+    for (key, value) in fields {
+        match value {
+            Json::Object(map) if !map.is_empty() => out.extend(units(map.into_iter().map(|(k, v)| (format!("{key}.{k}"), v)).collect())),
+            other => out.push((key, other)),
+        }
+    }
+    out
+}
+
+fn distinctive_words(key: &str) -> Vec<String> {
+    key.split(['_', '.', ' ', '-'])
+        .map(|w| w.to_lowercase())
+        .filter(|w| !w.is_empty() && !GENERIC_KEY_WORDS.contains(&w.as_str()))
+        .map(|w| w.strip_suffix('s').filter(|s| s.len() >= 3).map(str::to_string).unwrap_or(w))
+        .collect()
+}
+
+/// 1 for the same or synonymous names, else the share of distinctive words the names share.
+fn name_similarity(a: &str, b: &str) -> f32 {
+    if a == b || KEY_SYNONYMS.iter().any(|g| g.contains(&a) && g.contains(&b)) {
+        return 1.0;
+    }
+    let (wa, wb) = (distinctive_words(a), distinctive_words(b));
+    let common = wa.iter().filter(|w| wb.contains(w)).count();
+    let union = wa.len() + wb.len() - common;
+    if union == 0 {
+        0.0
+    } else {
+        common as f32 / union as f32
+    }
+}
+
+/// Whether a value says enough on its own to be recognised without its field's name.
+fn self_evident(expected: &Json, predicted: &Json) -> bool {
+    match expected {
+        Json::Bool(_) | Json::Null => false,
+        Json::Number(n) => n.as_f64().is_some_and(|x| x.abs() >= 10.0 || x.fract() != 0.0),
+        Json::String(e) => match predicted {
+            Json::String(p) if e.contains(' ') => text_match_strictly(e, p),
+            _ => super::values::compact(e).len() >= 3,
+        },
+        Json::Array(a) => !a.is_empty(),
+        Json::Object(_) => true,
+    }
 }
 
 /// Score predicted fields against expected ones (see the module rules).
 pub fn score_fields(expected: &serde_json::Map<String, Json>, predicted: &BTreeMap<String, Json>) -> FieldScore {
+    let expected = units(expected.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    let predicted: Vec<(String, Json)> = units(predicted.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).into_iter().filter(|(_, v)| !v.is_null()).collect();
+    let mut paired: Vec<Option<usize>> = vec![None; expected.len()];
+    let mut used = vec![false; predicted.len()];
+    let mut pass = |paired: &mut Vec<Option<usize>>, accept: &dyn Fn(&str, &Json, &str, &Json) -> Option<f32>| {
+        for (e, (ek, ev)) in expected.iter().enumerate() {
+            if paired[e].is_some() {
+                continue;
+            }
+            let best = predicted
+                .iter()
+                .enumerate()
+                .filter(|(p, _)| !used[*p])
+                .filter_map(|(p, (pk, pv))| accept(ek, ev, pk, pv).map(|s| (p, s)))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            if let Some((p, _)) = best {
+                used[p] = true;
+                paired[e] = Some(p);
+            }
+        }
+    };
+    pass(&mut paired, &|ek, ev, pk, pv| {
+        let s = name_similarity(ek, pk);
+        (!ev.is_null() && s > 0.0 && values_match(ev, pv)).then_some(s)
+    });
+    pass(&mut paired, &|ek, ev, pk, pv| (!ev.is_null() && self_evident(ev, pv) && values_match(ev, pv)).then(|| name_similarity(ek, pk)));
+    pass(&mut paired, &|ek, _, pk, _| {
+        let s = name_similarity(ek, pk);
+        (s >= 0.5).then_some(s)
+    });
+
     let mut s = FieldScore::default();
-    let mut used: Vec<&str> = Vec::new();
-    let mut pairs: Vec<(&str, Option<&str>)> = Vec::new();
-    for key in expected.keys() {
-        let by_name = predicted.keys().find(|p| !used.contains(&p.as_str()) && synonyms(key, p));
-        if let Some(p) = by_name {
-            used.push(p);
-        }
-        pairs.push((key, by_name.map(String::as_str)));
-    }
-    for (key, pk) in pairs.iter_mut() {
-        if pk.is_some() || expected[*key].is_null() {
-            continue;
-        }
-        let by_value = predicted.iter().find(|(p, v)| !used.contains(&p.as_str()) && values_match(&expected[*key], v));
-        if let Some((p, _)) = by_value {
-            used.push(p);
-            *pk = Some(p);
-        }
-    }
-    for (key, pk) in pairs {
-        let truth = &expected[key];
-        let guess = pk.and_then(|p| predicted.get(p)).filter(|v| !v.is_null());
+    for ((key, truth), p) in expected.iter().zip(&paired) {
+        let guess = p.map(|p| &predicted[p]);
         match (truth.is_null(), guess) {
             (true, None) => {}
-            (true, Some(g)) => {
+            (true, Some((_, g))) => {
                 s.false_positives += 1;
-                s.errors.push((key.to_string(), Json::Null, g.clone()));
+                s.errors.push((key.clone(), Json::Null, g.clone()));
             }
             (false, None) => {
                 s.false_negatives += 1;
-                s.errors.push((key.to_string(), truth.clone(), Json::Null));
+                s.errors.push((key.clone(), truth.clone(), Json::Null));
             }
-            (false, Some(g)) if values_match(truth, g) => {
+            (false, Some((pk, g))) if values_match(truth, g) => {
                 s.true_positives += 1;
-                s.matched.push((key.to_string(), pk.unwrap_or_default().to_string()));
+                s.matched.push((key.clone(), pk.clone()));
             }
-            (false, Some(g)) => {
+            (false, Some((_, g))) => {
                 s.false_positives += 1;
                 s.false_negatives += 1;
-                s.errors.push((key.to_string(), truth.clone(), g.clone()));
+                s.errors.push((key.clone(), truth.clone(), g.clone()));
             }
         }
     }
-    s.extra = predicted.keys().filter(|k| !used.contains(&k.as_str())).cloned().collect();
+    s.extra = predicted.iter().zip(&used).filter(|(_, u)| !**u).map(|((k, _), _)| k.clone()).collect();
     s
 }
 
-/// Whether a predicted value means the expected one.
-pub fn values_match(expected: &Json, predicted: &Json) -> bool {
-    match (expected, predicted) {
-        (Json::Null, p) => p.is_null(),
-        (Json::Bool(a), Json::Bool(b)) => a == b,
-        (Json::Bool(a), Json::String(b)) => matches!((a, b.to_lowercase().as_str()), (true, "yes" | "true") | (false, "no" | "false")),
-        (Json::Number(a), p) => match (a.as_f64(), as_number(p)) {
-            (Some(x), Some(y)) => (x - y).abs() < 0.011,
-            _ => false,
-        },
-        (Json::String(a), Json::Number(_)) => as_number(expected).zip(as_number(predicted)).is_some_and(|(x, y)| (x - y).abs() < 0.011) || text_match(a, &predicted.to_string()),
-        (Json::String(a), Json::String(b)) => strings_match(a, b),
-        (Json::Array(a), Json::Array(b)) => lists_match(a, b),
-        (Json::Array(a), Json::String(b)) => text_match(&flatten(a), b),
-        (Json::String(a), Json::Array(b)) => text_match(a, &flatten(b)),
-        (Json::Object(a), Json::Object(b)) => a.iter().all(|(k, v)| v.is_null() || b.get(k).is_some_and(|p| values_match(v, p))),
-        _ => false,
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn score(expected: Json, predicted: Json) -> (usize, usize, usize, usize) {
+        let p: BTreeMap<String, Json> = predicted.as_object().cloned().unwrap_or_default().into_iter().collect();
+        let s = score_fields(expected.as_object().expect("object"), &p);
+        (s.true_positives, s.false_positives, s.false_negatives, s.extra.len())
+    }
+
+    #[test]
+    fn a_value_under_another_name_is_found_but_a_bare_boolean_or_small_number_is_not() {
+        assert_eq!(score(json!({"file_reference": "PWMAW12885"}), json!({"reference_number": "PWMAW12885"})), (1, 0, 0, 0));
+        assert_eq!(score(json!({"priority_flag": true}), json!({"autopay": true})), (0, 0, 1, 1));
+        assert_eq!(score(json!({"priority_flag": true}), json!({"priority": true})), (1, 0, 0, 0));
+        assert_eq!(score(json!({"line_count": 2}), json!({"refills": 2})), (0, 0, 1, 1));
+    }
+
+    #[test]
+    fn the_right_value_elsewhere_beats_a_same_named_field_with_a_wrong_one() {
+        let expected = json!({"new_payment": 2106.0, "current_payment": 1842.0});
+        let predicted = json!({"new_payment": 1842.0, "payment_amount": 2106.0});
+        assert_eq!(score(expected, predicted), (2, 0, 0, 0));
+    }
+
+    #[test]
+    fn an_object_counts_each_of_its_values() {
+        let expected = json!({"disbursement": {"payee": "Cardinal Mutual", "amount": 2460.0, "month": "March"}});
+        let predicted = json!({"insurer": "Cardinal Mutual", "disbursement_amount": 2460.0});
+        assert_eq!(score(expected, predicted), (2, 0, 1, 0));
     }
 }
-
-fn as_number(v: &Json) -> Option<f64> {
-    match v {
-        Json::Number(n) => n.as_f64(),
-        Json::String(s) => s.replace(['$', ',', ' '], "").parse().ok(),
-        _ => None,
-    }
-}
-
-fn flatten(items: &[Json]) -> String {
-    items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect::<Vec<_>>().join(", ")
-}
-
-fn lists_match(expected: &[Json], predicted: &[Json]) -> bool {
-    if expected.is_empty() || predicted.is_empty() {
-        return expected.is_empty() && predicted.is_empty();
-    }
-    let hits_e = expected.iter().filter(|e| predicted.iter().any(|p| values_match(e, p))).count();
-    let hits_p = predicted.iter().filter(|p| expected.iter().any(|e| values_match(e, p))).count();
-    2 * hits_e >= expected.len() && 2 * hits_p >= predicted.len()
-}
-
-pub(super) fn compact(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-fn strings_match(expected: &str, predicted: &str) -> bool {
-    let (e, p) = (compact(expected), compact(predicted));
-    if e == p {
-        return true;
-    }
-    let structured = !expected.contains(' ') && expected.chars().any(|c| c.is_ascii_digit());
-    if structured {
-        return false;
-    }
-    text_match(expected, predicted)
-}
-
-/// Content words of a text: number words as digits, times as HH:MM, stopwords dropped,
-/// light stemming.
-pub fn content_words(text: &str) -> Vec<String> {
-    let written = spoken::written(text, spoken::current_year());
-    written
-        .split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '\''))
-        .map(|w| w.trim_matches('\'').to_lowercase())
-        .map(|w| w.strip_suffix("'s").map(str::to_string).unwrap_or(w))
-        .filter(|w| !w.is_empty() && !STOP.contains(&w.as_str()))
-        .map(|w| stem(&w))
-        .collect()
-}
-
-const STOP: &[&str] = &[
-    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "with", "is", "are", "was", "be", "it", "its", "that",
-    "this", "by", "as", "from", "your", "you", "we", "our", "i", "my", "there", "s", "just", "so", "really", "very", "all",
-];
-
-fn stem(w: &str) -> String {
-    for suffix in ["ing", "ed", "es", "s", "ure"] {
-        if let Some(s) = w.strip_suffix(suffix) {
-            if s.len() >= 3 {
-                return s.to_string();
-            }
-        }
-    }
-    w.to_string()
-}
-
-/// Text match by content words (see the module rules).
-pub fn text_match(expected: &str, predicted: &str) -> bool {
-    let e = content_words(expected);
-    let p = content_words(predicted);
-    if e.is_empty() || p.is_empty() {
-        return compact(expected) == compact(predicted);
-    }
-    let common_e = e.iter().filter(|w| p.contains(w)).count();
-    let common_p = p.iter().filter(|w| e.contains(w)).count();
-    let precision = common_p as f32 / p.len() as f32;
-    let recall = common_e as f32 / e.len() as f32;
-    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
-    f1 >= 0.5 || common_p == p.len() || (common_e == e.len() && p.len() <= 3 * e.len())
-}
-
-/// Whether a predicted person name is the expected one (case and accents aside; a first
-/// name alone does not count when a full name is expected).
-pub fn name_matches(expected: Option<&str>, predicted: Option<&str>) -> bool {
-    match (expected, predicted) {
-        (None, None) => true,
-        (Some(e), Some(p)) => compact(e) == compact(p),
-        _ => false,
-    }
-}
-

@@ -3,9 +3,13 @@
 //! and reusable by any accuracy harness.
 
 mod fields;
+mod pair;
 mod pii;
+mod values;
 
-pub use fields::{content_words, name_matches, score_fields, text_match, values_match, FieldScore, KEY_SYNONYMS};
+pub use fields::{score_fields, FieldScore, KEY_SYNONYMS};
+pub use pair::{pair_matches, same_domain, PairMatch};
+pub use values::{content_words, name_matches, text_match, values_match};
 pub use pii::{pii_recall, PiiScore};
 
 use serde_json::Value as Json;

@@ -7,7 +7,8 @@
 use crate::analysis::redact::RedactedTranscript;
 use crate::analysis::spoken;
 
-use super::fields::{compact, content_words, ratio};
+use super::fields::ratio;
+use super::values::{compact, content_words};
 
 /// PII recall of a redaction against expected `(type, value)` items.
 #[derive(Debug, Clone, Default, PartialEq)]

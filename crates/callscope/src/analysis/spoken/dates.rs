@@ -6,7 +6,7 @@ use super::mention::{SpokenDate, Value};
 use super::numbers::NumberRun;
 use super::scan::Scanner;
 use super::token::TokenKind;
-use super::words::month_word;
+use super::words::{month_word, weekday_word};
 
 pub(super) fn recognise(s: &mut Scanner) {
     written_dates(s);
@@ -20,6 +20,28 @@ pub(super) fn recognise(s: &mut Scanner) {
     let runs = s.runs.clone();
     for run in runs.iter().filter(|r| r.is_ordinal()) {
         day_of_month(s, run);
+    }
+    for i in 0..s.tokens.len() {
+        if weekday_word(s.word(i)).is_some() {
+            weekday_and_day(s, i);
+        }
+    }
+}
+
+/// "Sunday the thirteenth" after "Thursday, April tenth" in the same breath: the day of the
+/// month last named (the next month when the day is earlier than that date's).
+fn weekday_and_day(s: &mut Scanner, weekday: usize) {
+    let day_at = s.skip(weekday + 1, &[",", "the"]);
+    let Some(run) = s.run_at(day_at).cloned() else { return };
+    let [chunk] = run.chunks.as_slice() else { return };
+    if day_at == weekday + 1 || !chunk.ordinal || chunk.value.fract() != 0.0 {
+        return;
+    }
+    let Some(before) = s.date_before(weekday) else { return };
+    let day = chunk.value as u32;
+    let (month, year) = if day >= before.day { (before.month, before.year) } else if before.month == 12 { (1, before.year.map(|y| y + 1)) } else { (before.month + 1, before.year) };
+    if valid(month, day) {
+        s.push(Value::Date { date: SpokenDate { year, month, day } }, weekday, run.last);
     }
 }
 
@@ -43,6 +65,15 @@ pub(super) fn year_of(run: &NumberRun) -> Option<i32> {
     }
     let year: i32 = digits.parse().ok()?;
     (1900..=2099).contains(&year).then_some(year)
+}
+
+/// A year said as its last two digits right after a date, ending the sentence ("October
+/// second, sixty-eight."): the twentieth century, as in a date of birth.
+fn short_year(s: &Scanner, run: &NumberRun) -> Option<i32> {
+    let [chunk] = run.chunks.as_slice() else { return None };
+    let ends = run.last + 1 >= s.tokens.len() || matches!(s.word(run.last + 1), "." | "?" | "!");
+    let value = chunk.value;
+    (ends && !chunk.ordinal && !chunk.decimal && value.fract() == 0.0 && (30.0..=99.0).contains(&value)).then(|| 1900 + value as i32)
 }
 
 /// Units after a number that make it a quantity, not a day of the month.
@@ -84,7 +115,7 @@ fn month_first(s: &mut Scanner, month_token: usize, month: u32, need_year: bool)
         let mut last = run.last;
         let year_start = s.skip(run.last + 1, &[","]);
         if let Some(year_run) = s.run_at(year_start) {
-            if let Some(year) = year_of(year_run) {
+            if let Some(year) = year_of(year_run).or_else(|| short_year(s, year_run).filter(|_| year_start > run.last + 1)) {
                 date.year = Some(year);
                 last = year_run.last;
             }
@@ -117,7 +148,7 @@ fn day_of_month(s: &mut Scanner, run: &NumberRun) {
     let mut last = month_token;
     let year_start = s.skip(month_token + 1, &[","]);
     if let Some(year_run) = s.run_at(year_start) {
-        if let Some(year) = year_of(year_run) {
+        if let Some(year) = year_of(year_run).or_else(|| short_year(s, year_run).filter(|_| year_start > month_token + 1)) {
             date.year = Some(year);
             last = year_run.last;
         }

@@ -72,10 +72,51 @@ fn spoken_letters(s: &mut Scanner) {
         let enough = letters.len() >= 2 || (run.is_digit_sequence() && digits.len() >= 3);
         let first_is_word = letters.len() == 1 && matches!(first_letter, 'A' | 'I');
         if enough && !first_is_word && digits.chars().all(|c| c.is_ascii_digit()) {
-            s.push(Value::Identifier { id: format!("{letters}{digits}") }, i, run.last);
+            let (tail, last) = continuation(s, run.last);
+            s.push(Value::Identifier { id: format!("{letters}{digits}{tail}") }, i, last);
+            i = last + 1;
+            continue;
         }
         i = run.last + 1;
     }
+}
+
+/// Letters and digits that go on after an identifier's first letters and digits ("Q D P,
+/// seven, K as in kilo, four four, M as in Mike, R"; "… one six five, U S."): a group of
+/// letters counts when digits follow it or the sentence ends with it, so a sentence that
+/// goes on ("…, I think") keeps its words. Returns the extra characters and the last token.
+fn continuation(s: &Scanner, mut last: usize) -> (String, usize) {
+    let mut tail = String::new();
+    loop {
+        let next = s.skip(last + 1, SEPARATORS);
+        if next - (last + 1) > 2 || letter_at(s, next).is_none() {
+            break;
+        }
+        let mut group = String::new();
+        let mut k = next;
+        while let Some(c) = letter_at(s, k) {
+            group.push(c);
+            k = skip_phonetic(s, k + 1);
+            let after = s.skip(k, SEPARATORS);
+            if after - k > 2 || letter_at(s, after).is_none() {
+                break;
+            }
+            k = after;
+        }
+        let digits_at = s.skip(k, SEPARATORS);
+        if let Some(run) = s.run_at(digits_at).filter(|r| digits_at - k <= 2 && !r.is_ordinal() && r.digits().chars().all(|c| c.is_ascii_digit())) {
+            tail.push_str(&group);
+            tail.push_str(&run.digits());
+            last = run.last;
+            continue;
+        }
+        if k >= s.tokens.len() || matches!(s.word(k), "." | "?" | "!") {
+            tail.push_str(&group);
+            last = k - 1;
+        }
+        break;
+    }
+    (tail, last)
 }
 
 /// "PMT50381", "CL-902331", "AB12-345", "PMT 50381" (capital letters then digits).

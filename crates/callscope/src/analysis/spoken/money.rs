@@ -26,7 +26,8 @@ pub(super) fn recognise(s: &mut Scanner) {
         }
         if let Some(last) = per_period(s, run.last + 1) {
             // "forty-nine ninety-nine a month": a price even without "dollars".
-            if let Some(amount) = amount_of(run).filter(|_| run.chunks.len() == 2 || s.word(run.first.wrapping_sub(1)) == "for") {
+            let yearly = s.word(last + 1) == "year" || s.word(last) == "year";
+            if let Some(amount) = price_of(run, yearly).filter(|_| run.chunks.len() == 2 || s.word(run.first.wrapping_sub(1)) == "for") {
                 s.push(Value::Money { amount: round_cents(amount) }, run.first, last);
                 continue;
             }
@@ -85,6 +86,18 @@ fn amount_of(run: &NumberRun) -> Option<f64> {
         [only] => Some(only.value),
         [units, cents] if units.value < 100.0 && cents.digits.len() == 2 && !cents.written => Some(units.value + cents.value / 100.0),
         _ => None,
+    }
+}
+
+/// A price said before "a month"/"a year" in two pairs: units and cents ("forty-nine
+/// ninety-nine a month"), except where the first pair is one digit ("one twenty-six a month"
+/// is 126) or the price is yearly ("eighteen ninety a year" is 1,890): then hundreds.
+fn price_of(run: &NumberRun, yearly: bool) -> Option<f64> {
+    match run.chunks.as_slice() {
+        [units, cents] if cents.digits.len() == 2 && !cents.written && !units.written && (units.value < 10.0 || (yearly && units.value < 100.0)) => {
+            Some(units.value * 100.0 + cents.value)
+        }
+        _ => amount_of(run),
     }
 }
 

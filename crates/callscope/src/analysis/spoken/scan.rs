@@ -65,6 +65,18 @@ impl Scanner {
         self.mentions.push(Mention { value, start, end, first_token: first, last_token: last });
     }
 
+    /// The last date recognised before token `i`.
+    pub fn date_before(&self, i: usize) -> Option<super::mention::SpokenDate> {
+        self.mentions
+            .iter()
+            .filter(|m| m.last_token < i)
+            .max_by_key(|m| m.last_token)
+            .and_then(|m| match m.value {
+                Value::Date { date } => Some(date),
+                _ => None,
+            })
+    }
+
     /// Index and value of the mention that starts at token `i`.
     pub fn mention_starting_at(&self, i: usize) -> Option<(usize, &Mention)> {
         self.mentions.iter().enumerate().find(|(_, m)| m.first_token == i)

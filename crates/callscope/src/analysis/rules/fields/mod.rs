@@ -20,6 +20,7 @@ use super::context::CallContext;
 use super::schema::{field_def, FieldDef, Shape};
 
 pub use cues::{score as cue_score, Cues, Place};
+pub use typed::is_card_number;
 
 
 /// Field name → normalised value, for the fields that were found.

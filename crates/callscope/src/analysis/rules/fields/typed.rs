@@ -152,7 +152,8 @@ pub fn refine(ctx: &CallContext, chosen: &Candidate<'_>) -> Json {
         for m in &turn.scan.mentions {
             let later = turn.index > start_turn || chosen.turn.scan.mentions.get(chosen.id.1).is_some_and(|c| m.start > c.end);
             let Some(digits) = m.digits() else { continue };
-            if later && digits.len() == value.len() && similarity(&digits, &value) >= 0.6 {
+            let completes = digits.len() > value.len() && digits.len() <= value.len() + 4 && value.len() >= 3 && digits.starts_with(&value);
+            if later && ((digits.len() == value.len() && similarity(&digits, &value) >= 0.6) || completes) {
                 value = digits;
             }
         }

@@ -196,7 +196,11 @@ pub fn detect(ctx: &CallContext, catalog: &DomainCatalog) -> Detection {
     match reasoned_category(ctx, &domain, &candidates, catalog) {
         Some(category) => Detection { domain, category, confidence },
         None => {
-            let category = reason::category_from_reason(ctx, &|w| domain_weight(&domain, w)).unwrap_or_else(|| chosen.category.clone());
+            // A name from the reason only when it names something of the domain's own
+            // vocabulary ("escrow_shortage"); "son_addition" says less than the best category.
+            let category = reason::category_from_reason(ctx, &|w| domain_weight(&domain, w))
+                .filter(|c| c.split('_').any(|w| domain_weight(&domain, w) > 0.0))
+                .unwrap_or_else(|| chosen.category.clone());
             Detection { domain, category, confidence: confidence.min(0.5) }
         }
     }

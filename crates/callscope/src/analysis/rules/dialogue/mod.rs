@@ -8,6 +8,7 @@ mod answer;
 mod naming;
 mod request;
 mod stated;
+mod waived;
 
 use std::collections::BTreeMap;
 
@@ -63,6 +64,9 @@ pub fn slots(ctx: &CallContext) -> Vec<Slot> {
     }
     for s in stated::stated(ctx, &used, &private).into_iter().filter(|s| !is_private_value(&s.value, &private)) {
         push(&mut out, Slot { name: s.name, kind: s.kind, value: s.value, asked: false });
+    }
+    for s in waived::waived(ctx) {
+        push(&mut out, s);
     }
     for turn in &ctx.turns {
         for address in &turn.addresses {

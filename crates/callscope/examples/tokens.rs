@@ -2,17 +2,18 @@
 //! original system's two-stage audio pipeline.
 //!
 //! Callscope's side is counted from the requests the Gemini provider really builds: each call
-//! goes through the real pipeline (redaction, local detection guess, prompt lookup, combined
+//! goes through the real pipeline (redaction, local detection guess, prompt lookup, one
 //! request) against a loopback server that answers like Gemini with the call's ground truth
 //! and reports `usageMetadata` by the documented estimate of 4 characters per token (text
 //! parts and the response schema in; the answer out). Each call is analysed twice: as the
-//! first call of its pair (prompt generation included) and again once the prompt is saved.
+//! first call of its pair (its one request designs and saves the pair's prompt too) and again
+//! once the prompt is saved.
 //!
-//! The original is estimated from the same calls: stage 1 sends the audio (32 tokens per
-//! second, per Gemini's documentation) with the detection prompt and the catalog, and writes
-//! the transcript and the detection; stage 2 sends the extraction prompt and the transcript
-//! and writes the findings; a new pair costs the same prompt generation as ours. Its prompt
-//! texts are taken as long as ours (the catalog and instructions measured from our requests).
+//! The original is estimated from the same calls, with the requests our provider builds for
+//! each stage asked separately (detection, prompt generation, extraction): stage 1 sends the
+//! audio (32 tokens per second, per Gemini's documentation) with the detection prompt and the
+//! catalog, and writes the transcript and the detection; stage 2 sends the extraction prompt
+//! and the transcript and writes the findings; a new pair costs one prompt generation.
 //!
 //! Usage: cargo run --example tokens -- [CALLS_DIR]   (default tests/fixtures/generated/calls)
 
@@ -26,8 +27,8 @@ use std::sync::Arc;
 
 use callscope::call::TokenUsage;
 use callscope::llm::gemini::GeminiProvider;
-use callscope::llm::{ApiKey, Endpoint, HttpOptions};
-use callscope::pipeline::{analyze_and_store, block_on, AnalysisRequest};
+use callscope::llm::{ApiKey, CallInput, Endpoint, HttpOptions, LlmError, LlmProvider};
+use callscope::pipeline::{analyze_and_store, block_on, AnalysisRequest, PipelineError};
 use callscope::progress::{ignore_progress, CancelToken};
 use callscope::store::Store;
 use callscope::stt::{Segment, Speaker, Transcript};
@@ -132,6 +133,17 @@ fn measure(call: &Call) -> Result<[u64; 4], String> {
             .map_err(|e| e.to_string())?;
         *slot = analysed.token_usage.total.total;
     }
+    // The original's three stages, as our provider words them, for its estimate.
+    let input = CallInput { transcript: &call.transcript, recorded_on: request.recorded_on };
+    let catalog = store.catalog().map_err(|e| e.to_string())?;
+    let (domain, category) = (call.truth["domain"].as_str().unwrap_or("general"), call.truth["category"].as_str().unwrap_or("inquiry"));
+    let asked = |e: LlmError| PipelineError::Provider { file: call.id.clone(), source: e };
+    block_on(async {
+        provider.detect(input, &catalog).await.map_err(asked)?;
+        let prompt = provider.generate_prompt(domain, category, input).await.map_err(asked)?.value;
+        provider.analyze(input, &prompt).await.map_err(asked)
+    })
+    .map_err(|e| e.to_string())?;
     let received = server.received();
     let original = original_tokens(call, &received)?;
     Ok([ours[0], ours[1], original[0], original[1]])
@@ -158,10 +170,13 @@ enum Kind {
     Prompt,
     Analysis,
     Combined,
+    NewPair,
 }
 
 fn kind_of(r: &Received) -> Kind {
-    if r.body.contains("This call is probably") {
+    if r.body.contains("No extraction prompt exists yet") {
+        Kind::NewPair
+    } else if r.body.contains("This call is probably") {
         Kind::Combined
     } else if r.body.contains("You classify customer-service phone calls") {
         Kind::Detection
@@ -266,7 +281,8 @@ fn answer_text(kind: Kind, truth: &Value) -> String {
             }
             both.to_string()
         }
-        Kind::Prompt => {
+        Kind::Prompt | Kind::NewPair => {
+            let with_values = kind == Kind::NewPair;
             let specs: Vec<Value> = fields
                 .iter()
                 .map(|(name, value)| {
@@ -275,10 +291,25 @@ fn answer_text(kind: Kind, truth: &Value) -> String {
                         Value::Bool(_) => "boolean",
                         _ => "text",
                     };
-                    json!({"name": name, "kind": kind, "description": format!("the {}", name.replace('_', " "))})
+                    let mut spec = json!({"name": name, "kind": kind, "description": format!("the {}", name.replace('_', " "))});
+                    if with_values {
+                        spec["value"] = Value::String(value.as_str().map_or_else(|| value.to_string(), str::to_string));
+                    }
+                    spec
                 })
                 .collect();
-            json!({"fields": specs, "guidance": "Use the values the agent confirms; prefer corrected values."}).to_string()
+            let guidance = "Use the values the agent confirms; prefer corrected values.";
+            if !with_values {
+                return json!({"fields": specs, "guidance": guidance}).to_string();
+            }
+            let mut all = findings;
+            if let (Some(a), Some(d)) = (all.as_object_mut(), detection.as_object()) {
+                a.remove("fields");
+                a.extend(d.clone());
+                a.insert("prompt_fields".into(), Value::Array(specs));
+                a.insert("guidance".into(), Value::from(guidance));
+            }
+            all.to_string()
         }
     }
 }

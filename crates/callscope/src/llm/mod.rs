@@ -12,7 +12,7 @@ mod remote;
 mod types;
 
 pub use http::{ApiKey, HttpOptions};
-pub use types::{Completion, LlmError, LlmStage};
+pub use types::{Completion, LlmError, LlmStage, NewPairAnalysis};
 
 use async_trait::async_trait;
 
@@ -76,6 +76,14 @@ pub trait LlmProvider: Send + Sync {
         _catalog: &DomainCatalog,
         _prompt: &ExtractionPrompt,
     ) -> Result<Option<Completion<(Detection, Findings)>>, LlmError> {
+        Ok(None)
+    }
+
+    /// The first call of a kind no prompt is saved for, in one request: its detection, a
+    /// prompt for its pair (which the pipeline saves) and the findings extracted with it.
+    /// `Ok(None)` when the provider has no such request; the pipeline then asks `detect`,
+    /// `generate_prompt` and `analyze`.
+    async fn detect_design_and_analyze(&self, _call: CallInput<'_>, _catalog: &DomainCatalog) -> Result<Option<Completion<NewPairAnalysis>>, LlmError> {
         Ok(None)
     }
 }

@@ -19,7 +19,7 @@ use crate::call::{Detection, DomainCatalog, ExtractionPrompt, Findings, TokenUsa
 
 use super::http::{HttpClient, HttpOptions, KeyHeader, Reply};
 use super::remote::{self, Answer, Ask, Correction, ModelApi};
-use super::{CallInput, Completion, Endpoint, LlmError, LlmProvider, LlmStage};
+use super::{CallInput, Completion, Endpoint, LlmError, LlmProvider, LlmStage, NewPairAnalysis};
 
 /// OpenAI's own endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
@@ -119,6 +119,10 @@ impl LlmProvider for OpenAiProvider {
         prompt: &ExtractionPrompt,
     ) -> Result<Option<Completion<(Detection, Findings)>>, LlmError> {
         remote::detect_and_analyze(self, call, catalog, prompt).await.map(Some)
+    }
+
+    async fn detect_design_and_analyze(&self, call: CallInput<'_>, catalog: &DomainCatalog) -> Result<Option<Completion<NewPairAnalysis>>, LlmError> {
+        remote::detect_design_and_analyze(self, call, catalog).await.map(Some)
     }
 }
 

@@ -1,12 +1,21 @@
 //! The values providers exchange with the pipeline, whatever the provider.
 
-use crate::call::TokenUsage;
+use crate::call::{Detection, ExtractionPrompt, Findings, TokenUsage};
 
 /// A provider's answer together with what it cost.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Completion<T> {
     pub value: T,
     pub usage: TokenUsage,
+}
+
+/// The answer for the first call of a kind no prompt exists for: what kind it is, the prompt
+/// designed for that kind (to be saved for every later call of it) and this call's findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPairAnalysis {
+    pub detection: Detection,
+    pub prompt: ExtractionPrompt,
+    pub findings: Findings,
 }
 
 /// The provider call a failure happened in, as errors name it.
@@ -22,6 +31,9 @@ pub enum LlmStage {
     Combined,
     /// Speech to text on a remote server (`audio/transcriptions`).
     Transcription,
+    /// The first call of a kind without a prompt: detection, the kind's prompt and the
+    /// findings in one request.
+    NewPair,
 }
 
 impl std::fmt::Display for LlmStage {
@@ -32,6 +44,7 @@ impl std::fmt::Display for LlmStage {
             LlmStage::Analysis => "extracting the call's fields and summary",
             LlmStage::Combined => "analysing the call (domain, fields and summary in one request)",
             LlmStage::Transcription => "transcribing the call's audio",
+            LlmStage::NewPair => "analysing the first call of a new kind (domain, its extraction prompt, fields and summary in one request)",
         })
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::analysis::{measure, redact};
 use crate::call::{CallAnalysis, Detection, ExtractionPrompt, FieldKind, Findings, StageTokenUsage, TokenUsage, Transcription};
-use crate::llm::{CallInput, Completion, LlmError, LlmProvider};
+use crate::llm::{CallInput, Completion, LlmError, LlmProvider, NewPairAnalysis};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
 use crate::store::{Store, StoreError};
 use crate::stt::{Segment, Speaker, Transcript};
@@ -61,9 +61,13 @@ pub async fn analyze(
     let catalog = store.catalog().map_err(store_err)?;
     // A pair whose prompt is saved costs a remote provider one request: detection and
     // extraction together, with the prompt of the pair the local analyzer takes the call for.
-    let combined = match likely_prompt(provider, store, request.transcript, &catalog) {
-        Some(prompt) => until_cancelled(cancel, provider.detect_and_analyze(call, &catalog, &prompt))
-            .await
+    // A remote provider answers in one request: with the saved prompt of the pair the local
+    // analyzer takes the call for, or, when none is saved, designing that pair's prompt too.
+    // An answer that cannot be used falls back to asking stage by stage.
+    let likely = likely_prompt(provider, store, request.transcript, &catalog);
+    let one_request_for_a_new_pair = likely.is_none();
+    let combined = match likely {
+        Some(prompt) => stepwise_when_unusable(file, until_cancelled(cancel, provider.detect_and_analyze(call, &catalog, &prompt)).await)
             .map_err(provider_err)?
             .map(|answer| (prompt, answer)),
         None => None,
@@ -72,7 +76,7 @@ pub async fn analyze(
         Some((prompt, Completion { value: (detection, findings), usage })) => {
             let detection = validated(detection);
             if detection.domain == prompt.domain && detection.category == prompt.category {
-                (detection, TokenUsage::default(), Some((prompt, findings, usage)))
+                (detection, TokenUsage::default(), Some((prompt, findings, usage, false)))
             } else {
                 // The model took the call for another pair: its answer counts as the
                 // detection, and that pair's prompt extracts below.
@@ -80,15 +84,26 @@ pub async fn analyze(
             }
         }
         None => {
-            let Completion { value, usage } = until_cancelled(cancel, provider.detect(call, &catalog)).await.map_err(provider_err)?;
-            (validated(value), usage, None)
+            let designed = if one_request_for_a_new_pair {
+                stepwise_when_unusable(file, until_cancelled(cancel, provider.detect_design_and_analyze(call, &catalog)).await)
+                    .map_err(provider_err)?
+            } else {
+                None
+            };
+            match designed {
+                Some(Completion { value, usage }) => new_pair(store, value, usage),
+                None => {
+                    let Completion { value, usage } = until_cancelled(cancel, provider.detect(call, &catalog)).await.map_err(provider_err)?;
+                    (validated(value), usage, None)
+                }
+            }
         }
     };
     stage(Stage::Detecting, 1.0)?;
 
     stage(Stage::Extracting, 0.0)?;
     let (chosen, findings, analysis_usage, analysis_error) = match extracted {
-        Some((prompt, findings, usage)) => (ChosenPrompt { prompt, usage: TokenUsage::default(), generic: false }, findings, usage, None),
+        Some((prompt, findings, usage, generic)) => (ChosenPrompt { prompt, usage: TokenUsage::default(), generic }, findings, usage, None),
         None => {
             let chosen = choose_prompt(provider, store, &detection.domain, &detection.category, call, request.transcript, cancel)
                 .await
@@ -220,6 +235,50 @@ fn redact_text(text: &str) -> String {
     };
     redact::redact_transcript(&one).transcript.segments.into_iter().next().map(|s| s.text).unwrap_or_default()
 }
+
+/// A one-request answer, or `None` (ask stage by stage) when the model answered but its
+/// answer could not be used even after a repair: the smaller questions may succeed, and a
+/// failed extraction then keeps the call with its error. A provider that cannot be reached
+/// fails the file here, as a failed detection does.
+fn stepwise_when_unusable<T>(file: &str, result: Result<Option<T>, LlmError>) -> Result<Option<T>, LlmError> {
+    match result {
+        Err(e @ (LlmError::BadResponse { .. } | LlmError::Rejected { .. })) => {
+            tracing::warn!(file, error = %e, "the one-request answer could not be used; asking stage by stage");
+            Ok(None)
+        }
+        other => other,
+    }
+}
+
+/// What the answer for the first call of a kind gives: the detection, and the designed prompt
+/// (saved for every later call of the pair) with its findings, and whether the pair's saved
+/// prompt could not be read (the new one then extracts, is not saved over it, and the call
+/// records that its pair's prompt was not used). When the pair the model named has a saved
+/// prompt after all (the local guess was another pair), that prompt, perhaps edited by a
+/// user, extracts instead and the answer counts as the detection.
+fn new_pair(store: &mut Store, answer: NewPairAnalysis, usage: TokenUsage) -> (Detection, TokenUsage, Option<Extracted>) {
+    let detection = validated(answer.detection);
+    let (domain, category) = (detection.domain.clone(), detection.category.clone());
+    let prompt = ExtractionPrompt { domain: domain.clone(), category: category.clone(), ..answer.prompt };
+    match store.prompt(&domain, &category) {
+        Ok(Some(_)) => return (detection, usage, None),
+        Ok(None) => {}
+        Err(e) => {
+            tracing::warn!(%domain, %category, error = %e, "the saved prompt could not be read; the new one extracts this call and is not saved over it");
+            return (detection, TokenUsage::default(), Some((prompt, answer.findings, usage, true)));
+        }
+    }
+    match store.save_prompt(&prompt) {
+        Ok(()) => tracing::info!(%domain, %category, "saved a new extraction prompt"),
+        // It still extracts this call; the next call of the pair designs one again.
+        Err(e) => tracing::warn!(%domain, %category, error = %e, "the new prompt could not be saved"),
+    }
+    (detection, TokenUsage::default(), Some((prompt, answer.findings, usage, false)))
+}
+
+/// Findings a one-request answer gave: the prompt they were extracted with, what the request
+/// cost, and whether that prompt stood in for a saved one that could not be read.
+type Extracted = (ExtractionPrompt, Findings, TokenUsage, bool);
 
 /// Domain and category as stable keys: lowercase words joined by `_`, never empty.
 fn validated(d: Detection) -> Detection {

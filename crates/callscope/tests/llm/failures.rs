@@ -11,7 +11,7 @@ use callscope::progress::CancelToken;
 use callscope::store::Store;
 use serde_json::json;
 
-use super::model::{analyse, analyse_with, answer, asked, fast, stored_calls, tokens, Asked, Wire, KEY};
+use super::model::{analyse, analyse_with, answer, asked, fast, stored_calls, tokens, unusable_one_request, Asked, Wire, KEY};
 use super::server::{Received, Reply, Server};
 
 const WIRES: [Wire; 2] = [Wire::Gemini, Wire::OpenAi];
@@ -75,7 +75,7 @@ fn a_500_is_retried_and_the_next_answer_is_used() {
         let server = Server::start(move |r, n| if n == 0 { Reply::status(500, json!({"error": {"message": "internal"}})) } else { wire.correct(r) });
         let mut store = Store::open_in_memory().expect("library");
         analyse(wire.provider(&server.url(), KEY).as_ref(), &mut store).expect("succeeds on the retry");
-        assert_eq!(server.received().len(), 4, "{wire:?}: one retry, then the three stages");
+        assert_eq!(server.received().len(), 2, "{wire:?}: one retry of the first call's one request");
         assert_eq!(stored_calls(&store), 1);
     }
 }
@@ -87,7 +87,7 @@ fn a_server_that_keeps_failing_ends_the_file_naming_the_provider_and_the_stage()
         let mut store = Store::open_in_memory().expect("library");
         let (error, message) = provider_error(analyse(wire.provider(&server.url(), KEY).as_ref(), &mut store));
         assert!(matches!(error, LlmError::Unreachable { .. }), "{error:?}");
-        assert!(message.contains(provider_name(wire)) && message.contains("detecting the call's domain") && message.contains("503"), "{message}");
+        assert!(message.contains(provider_name(wire)) && message.contains("analysing the first call of a new kind") && message.contains("503"), "{message}");
         assert_eq!(server.received().len(), fast().attempts as usize, "bounded retries");
         assert_eq!(stored_calls(&store), 0);
     }
@@ -103,7 +103,7 @@ fn a_request_that_times_out_is_retried_and_then_fails_naming_the_stage() {
         let (error, message) = provider_error(analyse(wire.provider_with(&server.url(), KEY, http).as_ref(), &mut store));
         assert!(started.elapsed() < Duration::from_millis(2_500), "{:?}", started.elapsed());
         assert!(matches!(error, LlmError::Unreachable { .. }), "{error:?}");
-        assert!(message.contains("no answer within 0.3 s, 2 times") && message.contains("detecting"), "{message}");
+        assert!(message.contains("no answer within 0.3 s, 2 times") && message.contains("first call of a new kind"), "{message}");
         assert_eq!(server.received().len(), 2);
         assert_eq!(stored_calls(&store), 0);
     }
@@ -112,11 +112,11 @@ fn a_request_that_times_out_is_retried_and_then_fails_naming_the_stage() {
 #[test]
 fn a_dropped_connection_is_retried() {
     for wire in WIRES {
-        let server = Server::start(move |r, n| if n == 1 { Reply::Drop } else { wire.correct(r) });
+        let server = Server::start(move |r, n| if n == 0 { Reply::Drop } else { wire.correct(r) });
         let mut store = Store::open_in_memory().expect("library");
         analyse(wire.provider(&server.url(), KEY).as_ref(), &mut store).expect("succeeds on the retry");
         let stages: Vec<Asked> = server.received().iter().map(asked).collect();
-        assert_eq!(stages, [Asked::Detection, Asked::Prompt, Asked::Prompt, Asked::Analysis], "{wire:?}");
+        assert_eq!(stages, [Asked::NewPair, Asked::NewPair], "{wire:?}");
         assert_eq!(stored_calls(&store), 1);
     }
 }
@@ -125,20 +125,21 @@ fn a_dropped_connection_is_retried() {
 fn truncated_json_gets_one_repair_and_the_repaired_answer_is_used_and_paid_for() {
     for wire in WIRES {
         let server = Server::start(move |r: &Received, _| {
-            let first_analysis = asked(r) == Asked::Analysis && !r.body.contains("could not be used");
-            if first_analysis {
-                let full = answer(Asked::Analysis);
-                return wire.reply(&full[..full.len() / 2], tokens(Asked::Analysis));
+            let first_answer = asked(r) == Asked::NewPair && !r.body.contains("could not be used");
+            if first_answer {
+                let full = answer(Asked::NewPair);
+                return wire.reply(&full[..full.len() / 2], tokens(Asked::NewPair));
             }
             wire.correct(r)
         });
         let mut store = Store::open_in_memory().expect("library");
         let call = analyse(wire.provider(&server.url(), KEY).as_ref(), &mut store).expect("the repair is used");
-        assert_eq!(analysis_requests(&server), 2);
-        let repair = server.received().into_iter().filter(|r| asked(r) == Asked::Analysis).nth(1).expect("the repair request");
+        let stages: Vec<Asked> = server.received().iter().map(asked).collect();
+        assert_eq!(stages, [Asked::NewPair, Asked::NewPair], "{wire:?}");
+        let repair = server.received().into_iter().nth(1).expect("the repair request");
         assert!(repair.body.contains("ends too early"), "the repair says what was wrong: {}", repair.body);
         let stage2 = call.token_usage.stage2_combined_analysis;
-        assert_eq!(stage2.input, 2 * tokens(Asked::Analysis).input, "both attempts are paid for");
+        assert_eq!(stage2.input, 2 * tokens(Asked::NewPair).input, "both attempts are paid for");
         assert_eq!(stored_calls(&store), 1);
     }
 }
@@ -147,6 +148,9 @@ fn truncated_json_gets_one_repair_and_the_repaired_answer_is_used_and_paid_for()
 fn an_extraction_that_violates_the_schema_twice_keeps_the_call_with_the_error_and_no_fields() {
     for wire in WIRES {
         let server = Server::start(move |r, _| {
+            if let Some(unusable) = unusable_one_request(wire, r) {
+                return unusable;
+            }
             if asked(r) == Asked::Analysis {
                 let wrong = json!({"fields": {}, "general": {"sentiment": "happy"}, "turn_sentiments": [], "summary": "ok"});
                 return wire.reply(&wrong.to_string(), tokens(Asked::Analysis));
@@ -156,6 +160,8 @@ fn an_extraction_that_violates_the_schema_twice_keeps_the_call_with_the_error_an
         let mut store = Store::open_in_memory().expect("library");
         let call = analyse(wire.provider(&server.url(), KEY).as_ref(), &mut store).expect("the call is kept");
         assert_eq!(analysis_requests(&server), 2, "exactly one repair attempt");
+        let stages: Vec<Asked> = server.received().iter().map(asked).collect();
+        assert_eq!(stages[..4], [Asked::NewPair, Asked::NewPair, Asked::Detection, Asked::Prompt], "stage by stage after the unusable one-request answer");
         let error = call.analysis_error.clone().expect("the error is stored with the call");
         assert!(error.contains(provider_name(wire)) && error.contains("extracting the call's fields and summary"), "{error}");
         assert!(error.contains("`general.sentiment` is \"happy\""), "{error}");

@@ -57,10 +57,14 @@ pub enum Asked {
     Analysis,
     /// Detection and analysis in one request (a pair whose prompt is saved).
     Combined,
+    /// Detection, the pair's prompt and analysis in one request (no prompt saved for the pair).
+    NewPair,
 }
 
 pub fn asked(r: &Received) -> Asked {
-    if r.body.contains("This call is probably") {
+    if r.body.contains("No extraction prompt exists yet") {
+        Asked::NewPair
+    } else if r.body.contains("This call is probably") {
         Asked::Combined
     } else if r.body.contains("You classify customer-service phone calls") {
         Asked::Detection
@@ -81,6 +85,27 @@ pub fn answer(stage: Asked) -> String {
                 b.extend(d.clone());
             }
             both
+        }
+        Asked::NewPair => {
+            let mut all: Value = serde_json::from_str(&answer(Asked::Combined)).expect("combined JSON");
+            let designed: Value = serde_json::from_str(&answer(Asked::Prompt)).expect("prompt JSON");
+            if let Some(all) = all.as_object_mut() {
+                let values = all.remove("fields").unwrap_or_default();
+                let fields: Vec<Value> = designed["fields"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|f| {
+                        let mut f = f.clone();
+                        let value = &values[f["name"].as_str().unwrap_or_default()];
+                        f["value"] = if value.is_number() { Value::from(value.to_string()) } else { value.clone() };
+                        f
+                    })
+                    .collect();
+                all.insert("prompt_fields".into(), Value::from(fields));
+                all.insert("guidance".into(), designed["guidance"].clone());
+            }
+            all
         }
         Asked::Detection => json!({"domain": "insurance", "category": "premium_payment", "confidence": 0.93}),
         Asked::Prompt => json!({
@@ -104,6 +129,13 @@ pub fn answer(stage: Asked) -> String {
     value.to_string()
 }
 
+/// For a model whose one-request answers (a new pair's, a saved pair's) never follow their
+/// schema, so the pipeline asks stage by stage: the unusable reply, or `None` for a stage's
+/// own request.
+pub fn unusable_one_request(wire: Wire, r: &Received) -> Option<Reply> {
+    matches!(asked(r), Asked::NewPair | Asked::Combined).then(|| wire.reply("{}", tokens(asked(r))))
+}
+
 /// Tokens the scripted model reports per stage: (input, output).
 pub fn tokens(stage: Asked) -> TokenUsage {
     match stage {
@@ -111,6 +143,7 @@ pub fn tokens(stage: Asked) -> TokenUsage {
         Asked::Prompt => TokenUsage { input: 905, output: 160 },
         Asked::Analysis => TokenUsage { input: 1010, output: 330 },
         Asked::Combined => TokenUsage { input: 1290, output: 352 },
+        Asked::NewPair => TokenUsage { input: 1350, output: 480 },
     }
 }
 

@@ -19,7 +19,7 @@ fn openai_is_asked_at_chat_completions_with_a_bearer_key_and_a_strict_json_schem
     let call = analyse(Wire::OpenAi.provider(&server.url(), KEY).as_ref(), &mut store).expect("analysis succeeds");
 
     let received = server.received();
-    assert_eq!(received.iter().map(asked).collect::<Vec<_>>(), [Asked::Detection, Asked::Prompt, Asked::Analysis]);
+    assert_eq!(received.iter().map(asked).collect::<Vec<_>>(), [Asked::NewPair]);
     assert_private(&received, "authorization");
     for r in &received {
         assert_eq!(r.uri, "/v1/chat/completions");
@@ -38,7 +38,7 @@ fn openai_is_asked_at_chat_completions_with_a_bearer_key_and_a_strict_json_schem
     let stored = store.call(call.call_id).expect("read").expect("stored");
     assert_eq!((stored.provider.as_str(), stored.model.as_str()), ("openai", "gpt-4o-mini"));
     let analysis = stored.token_usage.stage2_combined_analysis;
-    assert_eq!((analysis.input, analysis.output, analysis.total), (1010, 330, 1340), "tokens come from `usage`");
+    assert_eq!((analysis.input, analysis.output, analysis.total), (1350, 480, 1830), "tokens come from `usage`");
 }
 
 #[test]
@@ -47,7 +47,7 @@ fn a_local_server_without_a_key_gets_no_authorization_header() {
     let mut store = Store::open_in_memory().expect("library");
     analyse(Wire::OpenAi.provider(&server.url(), "").as_ref(), &mut store).expect("analysis succeeds");
     let received = server.received();
-    assert_eq!(received.len(), 3);
+    assert_eq!(received.len(), 1);
     assert!(received.iter().all(|r| r.header("authorization").is_none()), "{:?}", received[0].headers);
 }
 
@@ -70,9 +70,9 @@ fn a_server_that_refuses_json_schema_is_asked_with_json_object_once_and_that_is_
     let received = server.received();
     let formats: Vec<String> = received.iter().map(response_format).collect();
     assert_eq!(formats.iter().filter(|f| *f == "json_schema").count(), 1, "{formats:?}");
-    // First call: the refused request, then detection, prompt, analysis; second call (the
-    // pair's prompt is saved): one combined request.
-    assert_eq!(formats.len(), 5, "{formats:?}");
+    // First call: the refused request, then its one request; second call (the pair's prompt is
+    // saved): one combined request.
+    assert_eq!(formats.len(), 3, "{formats:?}");
     for r in received.iter().filter(|r| response_format(r) == "json_object") {
         let system = r.json()["messages"][0]["content"].as_str().unwrap_or_default().to_string();
         assert!(system.contains("JSON schema") && system.contains("\"properties\""), "the shape must be in the instructions: {system}");

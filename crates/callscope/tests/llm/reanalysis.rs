@@ -11,12 +11,16 @@ use callscope::progress::{ignore_progress, CancelToken};
 use callscope::store::{OutboxEntity, OutboxOp, Store, StoreError};
 use serde_json::json;
 
-use super::model::{analyse, assert_private, asked, stored_calls, tokens, Asked, Wire, KEY};
+use super::model::{analyse, assert_private, asked, stored_calls, tokens, unusable_one_request, Asked, Wire, KEY};
 use super::server::{Reply, Server};
 
-/// A server whose extraction answers break the schema while `broken` is set.
+/// A server whose extraction answers (one-request ones included) break the schema while
+/// `broken` is set.
 fn flaky_extraction(wire: Wire, broken: Arc<AtomicBool>) -> Server {
     Server::start(move |r, _| {
+        if let Some(unusable) = unusable_one_request(wire, r).filter(|_| broken.load(Ordering::SeqCst)) {
+            return unusable;
+        }
         if asked(r) == Asked::Analysis && broken.load(Ordering::SeqCst) {
             return wire.reply(&json!({"fields": {}, "general": {}, "summary": 3}).to_string(), tokens(Asked::Analysis));
         }
@@ -91,6 +95,9 @@ fn a_prompt_that_cannot_be_generated_is_replaced_by_a_generic_one_until_one_can(
     let prompt_down = Arc::new(AtomicBool::new(true));
     let down = Arc::clone(&prompt_down);
     let server = Server::start(move |r, _| {
+        if let Some(unusable) = unusable_one_request(Wire::OpenAi, r).filter(|_| down.load(Ordering::SeqCst)) {
+            return unusable;
+        }
         if asked(r) == Asked::Prompt && down.load(Ordering::SeqCst) {
             return Reply::status(500, json!({"error": {"message": "internal"}}));
         }
@@ -134,7 +141,8 @@ fn a_saved_prompt_that_cannot_be_read_is_replaced_by_a_generic_one() {
     let server = Server::start(|r, _| Wire::Gemini.correct(r));
     let call = analyse(Wire::Gemini.provider(&server.url(), KEY).as_ref(), &mut store).expect("analysed");
     assert!(call.generic_prompt && call.analysis_error.is_none(), "{call:?}");
-    assert!(server.received().iter().all(|r| asked(r) != Asked::Prompt), "the damaged prompt is not silently replaced");
+    assert_eq!(server.received().iter().map(asked).collect::<Vec<_>>(), [Asked::NewPair]);
+    assert!(store.prompt("insurance", "premium_payment").is_err(), "the damaged prompt is not silently replaced");
     let stored = store.call(call.call_id).expect("read").expect("stored");
     assert!(stored.generic_prompt, "the fallback is recorded with the call");
 }

@@ -13,7 +13,7 @@ use crate::stt::Transcript;
 use super::call_text::call_text;
 use super::{Ask, Schema};
 
-const GENERAL: &str = "Also give the general facts: agent_name and customer_name (null when not said); the customer's \
+pub(super) const GENERAL: &str = "Also give the general facts: agent_name and customer_name (null when not said); the customer's \
 sentiment (positive, neutral, negative) and its trend from the first third of the call to the last (improving, stable, \
 declining); resolution (resolved, unresolved, escalated, follow_up); call_reason, a short phrase; follow_up_actions, what \
 was promised to happen next. turn_sentiments: a score from -1 to 1 for the turns where the customer's mood shows, by turn \

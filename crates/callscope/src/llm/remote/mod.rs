@@ -6,6 +6,7 @@ mod call_text;
 mod combined;
 mod detect;
 mod findings;
+mod first;
 mod prompt;
 mod schema;
 
@@ -15,7 +16,7 @@ use serde_json::Value;
 
 use crate::call::{Detection, DomainCatalog, ExtractionPrompt, Findings, TokenUsage};
 
-use super::{CallInput, Completion, LlmError, LlmStage};
+use super::{CallInput, Completion, LlmError, LlmStage, NewPairAnalysis};
 
 pub(crate) use schema::{Schema, Shape};
 
@@ -95,6 +96,19 @@ pub(crate) async fn detect_and_analyze(
     extraction: &ExtractionPrompt,
 ) -> Result<Completion<(Detection, Findings)>, LlmError> {
     answered(api, &combined::ask(call, catalog, extraction), |v| combined::read(v, call, extraction)).await
+}
+
+/// The first call of a kind no prompt exists for, in one request through `api`: detection,
+/// the pair's new prompt (for the caller to save) and the findings extracted with it.
+pub(crate) async fn detect_design_and_analyze(
+    api: &impl ModelApi,
+    call: CallInput<'_>,
+    catalog: &DomainCatalog,
+) -> Result<Completion<NewPairAnalysis>, LlmError> {
+    answered(api, &first::ask(call, catalog), |v| {
+        first::read(v, call).map(|(detection, prompt, findings)| NewPairAnalysis { detection, prompt, findings })
+    })
+    .await
 }
 
 /// Ask, check the answer against the schema and read it; an answer that cannot be used gets

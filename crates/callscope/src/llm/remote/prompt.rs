@@ -12,23 +12,32 @@ use super::call_text::call_text;
 use super::{snake_case, Ask, Schema};
 
 /// Most fields a generated prompt may have (each costs output tokens in every later call).
-const MAX_FIELDS: u32 = 15;
+pub(super) const MAX_FIELDS: u32 = 15;
 
-const KINDS: [&str; 8] = ["text", "identifier", "date", "time", "money", "number", "boolean", "card_last_four"];
+pub(super) const KINDS: [&str; 8] = ["text", "identifier", "date", "time", "money", "number", "boolean", "card_last_four"];
 
-const INSTRUCTIONS: &str = "You design what a call-center analyst extracts from calls of one kind. List the facts that calls \
-of this domain and category usually contain and that a supervisor would want as data: identifiers, amounts, dates, times, \
-products, decisions, outcomes. Give each field a short snake_case name, a kind and a one-line description. Kinds: text, \
-identifier (account, order, claim numbers), date, time, money, number, boolean, card_last_four (only the last four digits \
-of a payment card). The example call shows what such calls contain; describe fields for every call of this kind, not its \
-values. In `guidance`, add at most two sentences of advice for the extractor, or leave it empty. Answer with one JSON object.";
+/// What a prompt is made of, said once for the prompt-generation request and the first call
+/// of a new kind (`first`).
+pub(super) const DESIGN: &str = "List the facts that calls of this domain and category usually contain and that a supervisor \
+would want as data: identifiers, amounts, dates, times, products, decisions, outcomes. Give each field a short snake_case \
+name, a kind and a one-line description. Kinds: text, identifier (account, order, claim numbers), date, time, money, number, \
+boolean, card_last_four (only the last four digits of a payment card). Describe fields for every call of this kind, not only \
+this one. In `guidance`, add at most two sentences of advice for the extractor, or leave it empty.";
+
+/// The prompt-generation request's instructions.
+fn instructions_text() -> String {
+    format!(
+        "You design what a call-center analyst extracts from calls of one kind. {DESIGN} The example call shows what such \
+         calls contain; describe fields, not its values. Answer with one JSON object."
+    )
+}
 
 /// The question.
 pub(super) fn ask(domain: &str, category: &str, call: CallInput<'_>) -> Ask {
     let question = format!("Domain: {domain}\nCategory: {category}\n\nAn example call of this kind:\n{}", call_text(call));
     Ask {
         stage: LlmStage::PromptGeneration,
-        instructions: INSTRUCTIONS.to_string(),
+        instructions: instructions_text(),
         question,
         schema: schema(),
         schema_name: "extraction_prompt",

@@ -4,7 +4,10 @@
 //! - 13–19 digits: a card number when it passes the Luhn check or card words are near
 //!   (this or the previous turn); the expiry date and security code said after card words too.
 //! - 9 digits near "social"/"SSN", or any digits answering a question about the SSN
-//!   ("the last four of your social") are an SSN.
+//!   ("the last four of your social") are an SSN; so are four digits said right after "last
+//!   four" near SSN words, wherever they fall in the turn.
+//! - 4–8 digits said right after "PIN"/"passcode", or first in a turn answering a question
+//!   about one, are a PIN.
 //! - 6+ digits near account words (and no phone words) are an account number.
 //! - 10 digits, or 11 starting with 1, are a phone number, except toll-free business numbers.
 //! - 8+ digits, or 6+ digits (or letters+digits) near account words, are an account number.
@@ -42,6 +45,11 @@ const SSN_WORDS: &[&str] = &["social", "ssn", "social security"];
 const ACCOUNT_WORDS: &[&str] = &["account", "policy", "member", "routing", "subscriber", "customer id", "customer number", "iban", "sort code", "medicare", "medicaid", "license", "passport", "id number"];
 const PHONE_WORDS: &[&str] = &["phone", "cell", "mobile", "call you", "reach you", "text", "callback", "telephone"];
 const BIRTH_WORDS: &[&str] = &["birth", "born", "birthday", "dob"];
+const PIN_WORDS: &[&str] = &["pin", "passcode", "pass code", "pin number", "verbal password", "security pin"];
+/// Words before a number that say it is the last digits of something ("the last four is …").
+const LAST_DIGITS_WORDS: &[&str] = &["last four", "last 4", "final four"];
+/// How many words before a number its label may be ("the PIN is one one two two").
+const LABEL_WINDOW_WORDS: usize = 4;
 const TOLL_FREE: &[&str] = &["800", "888", "877", "866", "855", "844", "833"];
 
 fn mentions_any(text_lower: &str, words: &[&str]) -> bool {
@@ -104,6 +112,8 @@ fn find_in_segments(transcript: &Transcript, this_year: i32) -> Vec<PiiSpan> {
         let prev_asks = i.checked_sub(1).and_then(|p| transcript.segments.get(p)).is_some_and(|p| {
             p.speaker != seg.speaker && (p.text.contains('?') || p.speaker == crate::stt::Speaker::Agent)
         });
+        // A PIN is asked for with a question ("What's the PIN on the account?").
+        let pin_asked = prev_asks && prev.contains('?') && mentions_any(prev, PIN_WORDS);
         // A card already given in this call makes later long digit runs card digits too.
         let card_before = found.iter().any(|f: &PiiSpan| f.kind == PiiKind::Card && f.value.len() >= 13);
         let near = |words: &[&str]| mentions_any(here, words) || mentions_any(prev, words) || (card_before && words == CARD_WORDS);
@@ -125,7 +135,16 @@ fn find_in_segments(transcript: &Transcript, this_year: i32) -> Vec<PiiSpan> {
             }
             let kind_value = match &m.value {
                 Value::Email { address } => Some((PiiKind::Email, address.clone())),
-                Value::Number { digits, .. } => number_kind(digits, &near, n == 0 || !prior_number(scan, n)),
+                Value::Number { digits, .. } => {
+                    let labelled = |words: &[&str]| label_before(seg.text.get(..m.start).unwrap_or_default(), words);
+                    let first_number = n == 0 || !prior_number(scan, n);
+                    let pin = (4..=8).contains(&digits.len()) && (labelled(PIN_WORDS) || (first_number && pin_asked));
+                    if pin && digits.chars().all(|c| c.is_ascii_digit()) {
+                        Some((PiiKind::Pin, digits.clone()))
+                    } else {
+                        number_kind(digits, &near, first_number, &labelled)
+                    }
+                }
                 Value::Identifier { id } if id.len() >= 6 && near(ACCOUNT_WORDS) => Some((PiiKind::Account, id.clone())),
                 Value::Date { date } => {
                     let before = seg.text.get(..m.start).unwrap_or_default().to_lowercase();
@@ -252,7 +271,14 @@ fn not_personal_label(before: &str) -> bool {
     false
 }
 
-fn number_kind(digits: &str, near: &dyn Fn(&[&str]) -> bool, first_number: bool) -> Option<(PiiKind, String)> {
+/// Whether one of `words` is said in the last few words of `before` (the text before a number).
+fn label_before(before: &str, words: &[&str]) -> bool {
+    let tail: Vec<&str> = before.split_whitespace().rev().take(LABEL_WINDOW_WORDS).collect();
+    let tail: String = tail.into_iter().rev().collect::<Vec<_>>().join(" ").to_lowercase();
+    mentions_any(&tail, words)
+}
+
+fn number_kind(digits: &str, near: &dyn Fn(&[&str]) -> bool, first_number: bool, labelled: &dyn Fn(&[&str]) -> bool) -> Option<(PiiKind, String)> {
     let d = digits.to_string();
     let n = digits.len();
     if !digits.chars().all(|c| c.is_ascii_digit()) {
@@ -261,7 +287,7 @@ fn number_kind(digits: &str, near: &dyn Fn(&[&str]) -> bool, first_number: bool)
     if (13..=19).contains(&n) && (luhn(digits) || near(CARD_WORDS)) {
         return Some((PiiKind::Card, d));
     }
-    if near(SSN_WORDS) && (n == 9 || (n == 4 && first_number)) {
+    if near(SSN_WORDS) && (n == 9 || (n == 4 && (first_number || labelled(LAST_DIGITS_WORDS)))) {
         return Some((PiiKind::Ssn, d));
     }
     let account_words = near(ACCOUNT_WORDS) && !near(PHONE_WORDS);
@@ -315,5 +341,54 @@ fn repeat_known_values(scans: &[Scan], found: &mut Vec<PiiSpan>) {
                 found.push(PiiSpan { segment: i, start: m.start, end: m.end, kind: *kind, value });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stt::{Segment, Speaker};
+
+    /// Agent and customer taking turns, one segment each.
+    fn call(turns: &[&str]) -> Transcript {
+        let segments = turns
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Segment {
+                start_ms: i as u64 * 3000,
+                end_ms: i as u64 * 3000 + 2500,
+                speaker: if i % 2 == 0 { Speaker::Agent } else { Speaker::Customer },
+                text: (*text).to_string(),
+                confidence: 1.0,
+            })
+            .collect();
+        Transcript { segments, duration_ms: turns.len() as u64 * 3000 }
+    }
+
+    fn found(turns: &[&str]) -> Vec<(PiiKind, String)> {
+        find(&call(turns), 2025).into_iter().map(|f| (f.kind, f.value)).collect()
+    }
+
+    #[test]
+    fn a_pin_named_before_it_or_asked_for_is_personal_data() {
+        let named = found(&["Anything else?", "The account is in my name, and the PIN is one one two two."]);
+        assert!(named.contains(&(PiiKind::Pin, "1122".into())), "{named:?}");
+        let answered = found(&["Can you give me the PIN on the account?", "Two seven one nine."]);
+        assert_eq!(answered, [(PiiKind::Pin, "2719".into())]);
+    }
+
+    #[test]
+    fn the_last_four_of_a_social_after_an_address_is_still_the_social() {
+        let said = found(&[
+            "Can I get the property address and the last four of your social?",
+            "It's 18 Alder Lane, and the last four is eight eight one zero.",
+        ]);
+        assert!(said.contains(&(PiiKind::Ssn, "8810".into())), "{said:?}");
+    }
+
+    #[test]
+    fn numbers_that_only_share_a_turn_with_the_word_pin_are_left_alone() {
+        let said = found(&["Let me pin down the order.", "Sure, I ordered 1200 units on March 4."]);
+        assert!(said.iter().all(|(kind, _)| *kind != PiiKind::Pin), "{said:?}");
     }
 }

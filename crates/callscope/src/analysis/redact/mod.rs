@@ -34,6 +34,8 @@ pub enum PiiKind {
     Account,
     /// Street address.
     Address,
+    /// PIN, passcode or verbal password of an account.
+    Pin,
 }
 
 impl PiiKind {
@@ -47,10 +49,11 @@ impl PiiKind {
             PiiKind::DateOfBirth => "date_of_birth",
             PiiKind::Account => "account_number",
             PiiKind::Address => "address",
+            PiiKind::Pin => "pin",
         }
     }
 
-    /// The placeholder tag: `CARD`, `SSN`, `PHONE`, `EMAIL`, `DOB`, `ACCOUNT`, `ADDRESS`.
+    /// The placeholder tag: `CARD`, `SSN`, `PHONE`, `EMAIL`, `DOB`, `ACCOUNT`, `ADDRESS`, `PIN`.
     pub fn tag(self) -> &'static str {
         match self {
             PiiKind::Card => "CARD",
@@ -60,6 +63,7 @@ impl PiiKind {
             PiiKind::DateOfBirth => "DOB",
             PiiKind::Account => "ACCOUNT",
             PiiKind::Address => "ADDRESS",
+            PiiKind::Pin => "PIN",
         }
     }
 }

@@ -79,6 +79,7 @@ fn pii_tag(kind: &str) -> &'static str {
         "email" => "EMAIL",
         "date_of_birth" | "dob" => "DOB",
         "address" => "ADDRESS",
+        "pin" | "passcode" => "PIN",
         _ => "ACCOUNT",
     }
 }

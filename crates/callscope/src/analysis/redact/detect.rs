@@ -139,10 +139,18 @@ fn find_in_segments(transcript: &Transcript, this_year: i32) -> Vec<PiiSpan> {
                     let labelled = |words: &[&str]| label_before(seg.text.get(..m.start).unwrap_or_default(), words);
                     let first_number = n == 0 || !prior_number(scan, n);
                     let pin = (4..=8).contains(&digits.len()) && (labelled(PIN_WORDS) || (first_number && pin_asked));
+                    // Social words count before the number, in the previous turn, or after it in
+                    // its own sentence ("…, that's my social"): a read-back followed by "and the
+                    // last four of your social?" is not the social.
+                    let text = seg.text.as_str();
+                    let before = text.get(..m.start).unwrap_or_default().to_lowercase();
+                    let rest = text.get(m.end..).unwrap_or_default();
+                    let sentence_after = rest.get(..rest.find(['.', '?', '!']).unwrap_or(rest.len())).unwrap_or_default().to_lowercase();
+                    let about_social = mentions_any(&before, SSN_WORDS) || mentions_any(prev, SSN_WORDS) || mentions_any(&sentence_after, SSN_WORDS);
                     if pin && digits.chars().all(|c| c.is_ascii_digit()) {
                         Some((PiiKind::Pin, digits.clone()))
                     } else {
-                        number_kind(digits, &near, first_number, &labelled)
+                        number_kind(digits, &near, first_number, &labelled, about_social)
                     }
                 }
                 Value::Identifier { id } if id.len() >= 6 && near(ACCOUNT_WORDS) => Some((PiiKind::Account, id.clone())),
@@ -278,7 +286,13 @@ fn label_before(before: &str, words: &[&str]) -> bool {
     mentions_any(&tail, words)
 }
 
-fn number_kind(digits: &str, near: &dyn Fn(&[&str]) -> bool, first_number: bool, labelled: &dyn Fn(&[&str]) -> bool) -> Option<(PiiKind, String)> {
+fn number_kind(
+    digits: &str,
+    near: &dyn Fn(&[&str]) -> bool,
+    first_number: bool,
+    labelled: &dyn Fn(&[&str]) -> bool,
+    about_social: bool,
+) -> Option<(PiiKind, String)> {
     let d = digits.to_string();
     let n = digits.len();
     if !digits.chars().all(|c| c.is_ascii_digit()) {
@@ -287,7 +301,7 @@ fn number_kind(digits: &str, near: &dyn Fn(&[&str]) -> bool, first_number: bool,
     if (13..=19).contains(&n) && (luhn(digits) || near(CARD_WORDS)) {
         return Some((PiiKind::Card, d));
     }
-    if near(SSN_WORDS) && (n == 9 || (n == 4 && (first_number || labelled(LAST_DIGITS_WORDS)))) {
+    if about_social && (n == 9 || (n == 4 && (first_number || labelled(LAST_DIGITS_WORDS)))) {
         return Some((PiiKind::Ssn, d));
     }
     let account_words = near(ACCOUNT_WORDS) && !near(PHONE_WORDS);
@@ -390,5 +404,17 @@ mod tests {
     fn numbers_that_only_share_a_turn_with_the_word_pin_are_left_alone() {
         let said = found(&["Let me pin down the order.", "Sure, I ordered 1200 units on March 4."]);
         assert!(said.iter().all(|(kind, _)| *kind != PiiKind::Pin), "{said:?}");
+    }
+
+    #[test]
+    fn a_number_read_back_before_a_question_about_the_social_is_not_the_social() {
+        let said = found(&[
+            "Can I get the loan number?",
+            "It's three zero zero, seven one four, two two nine.",
+            "Three zero zero, seven one four, two two nine. And the last four of the borrower's social?",
+        ]);
+        assert!(said.iter().all(|(kind, _)| *kind != PiiKind::Ssn), "{said:?}");
+        let social = found(&["How can I help?", "It's 123-45-6789, that's my social."]);
+        assert!(social.contains(&(PiiKind::Ssn, "123456789".into())), "{social:?}");
     }
 }

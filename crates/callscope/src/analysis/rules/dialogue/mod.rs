@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value as Json};
 
+use crate::analysis::redact::{self, PiiKind};
 use crate::call::{FieldKind, FieldSpec};
+use crate::stt::{Segment, Transcript};
 
 use super::context::CallContext;
 use super::fields::is_card_number;
@@ -48,6 +50,9 @@ pub fn slots(ctx: &CallContext) -> Vec<Slot> {
     let mut out: Vec<Slot> = Vec::new();
     let mut used: Vec<(usize, usize)> = Vec::new();
     let mut private: Vec<String> = card_numbers(ctx);
+    let personal = personal_data(ctx);
+    private.extend(personal.iter().filter(|(kind, _)| matches!(kind, PiiKind::Ssn | PiiKind::Pin | PiiKind::DateOfBirth)).map(|(_, v)| v.clone()));
+    let phones: Vec<String> = personal.iter().filter(|(kind, _)| *kind == PiiKind::Phone).map(|(_, v)| v.clone()).collect();
     for turn in &ctx.turns {
         for request in request::requests(turn) {
             let Some(a) = answer::answer(ctx, turn, &request, &used) else { continue };
@@ -76,8 +81,43 @@ pub fn slots(ctx: &CallContext) -> Vec<Slot> {
             push(&mut out, Slot { name, kind: FieldKind::Text, value: json!(address.written), asked: false });
         }
     }
+    // A value said in passing that the redaction takes for personal data is not a field (an
+    // answer keeps the name its question gave it), and a phone number is no reference number.
+    out.retain(|s| s.asked || !is_personal(&s.value, &private));
+    let mut named: Vec<Slot> = Vec::new();
+    for slot in out {
+        let name = if is_phone(&slot.value, &phones) && slot.name.starts_with("reference_number") { "phone_number".to_string() } else { slot.name.clone() };
+        push(&mut named, Slot { name, ..slot });
+    }
+    let out = named;
     without_pieces(out)
 }
+
+/// The personal data the redaction finds in the call: (kind, value as it normalises it:
+/// digits, ISO date).
+fn personal_data(ctx: &CallContext) -> Vec<(PiiKind, String)> {
+    let segments = ctx
+        .turns
+        .iter()
+        .map(|t| Segment { start_ms: t.start_ms, end_ms: t.start_ms, speaker: t.speaker, text: t.text.clone(), confidence: 1.0 })
+        .collect();
+    let transcript = Transcript { segments, duration_ms: ctx.turns.last().map_or(0, |t| t.start_ms) };
+    redact::find(&transcript, ctx.year).into_iter().map(|f| (f.kind, f.value)).collect()
+}
+
+/// Whether a value is one of the `private` values exactly (a date of birth as an ISO date,
+/// the digits of a social or a PIN), or a piece of one.
+fn is_personal(value: &Json, private: &[String]) -> bool {
+    value.as_str().is_some_and(|own| private.iter().any(|p| p == own)) || is_private_value(value, private)
+}
+
+/// Whether a value's digits are one of the call's personal phone numbers.
+fn is_phone(value: &Json, phones: &[String]) -> bool {
+    let digits: String = value.as_str().unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+    digits.len() >= 7 && phones.iter().any(|p| *p == digits)
+}
+
+
 
 /// Card numbers said in the call, as said and as finally meant (a corrected or read-back
 /// number may pass the checksum where the first telling did not): a field never holds them,

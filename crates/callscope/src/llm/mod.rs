@@ -5,14 +5,18 @@
 //! messages) and one set of questions, schemas and answer checks (`remote`).
 
 pub mod gemini;
+mod gemini_audio;
 pub(crate) mod http;
 pub mod offline;
 pub mod openai;
 mod remote;
 mod types;
 
+pub use gemini_audio::{AudioMode, INLINE_LIMIT_BYTES, MAX_FILE_BYTES};
 pub use http::{ApiKey, HttpOptions};
 pub use types::{Completion, LlmError, LlmStage};
+
+use std::path::Path;
 
 use async_trait::async_trait;
 
@@ -76,6 +80,13 @@ pub trait LlmProvider: Send + Sync {
         _catalog: &DomainCatalog,
         _prompt: &ExtractionPrompt,
     ) -> Result<Option<Completion<(Detection, Findings)>>, LlmError> {
+        Ok(None)
+    }
+
+    /// Stage 1 from the recording itself, for a provider that hears audio (Gemini's audio
+    /// mode): the call's domain and category. The audio leaves the machine. `Ok(None)` when the
+    /// provider reads transcripts only; the pipeline then asks `detect`.
+    async fn detect_from_audio(&self, _recording: &Path, _catalog: &DomainCatalog) -> Result<Option<Completion<Detection>>, LlmError> {
         Ok(None)
     }
 }

@@ -22,6 +22,9 @@ pub enum LlmStage {
     Combined,
     /// Speech to text on a remote server (`audio/transcriptions`).
     Transcription,
+    /// Stage 1 from the recording (Gemini's audio mode): the audio goes up, the
+    /// transcription, domain and category come back.
+    AudioDetection,
 }
 
 impl std::fmt::Display for LlmStage {
@@ -32,6 +35,7 @@ impl std::fmt::Display for LlmStage {
             LlmStage::Analysis => "extracting the call's fields and summary",
             LlmStage::Combined => "analysing the call (domain, fields and summary in one request)",
             LlmStage::Transcription => "transcribing the call's audio",
+            LlmStage::AudioDetection => "sending the call's audio for stage 1 (transcription and domain)",
         })
     }
 }
@@ -50,6 +54,8 @@ pub enum LlmError {
     BadResponse { provider: String, stage: LlmStage, detail: String },
     #[error("{provider} refused the request while {stage}: {detail}")]
     Rejected { provider: String, stage: LlmStage, detail: String },
+    #[error("{provider} cannot be sent this recording: {detail}")]
+    Recording { provider: String, detail: String },
     #[error("{provider} cannot be used: {detail}")]
     Setup { provider: String, detail: String },
     #[error("the analysis was cancelled")]

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::path::Path;
 use std::time::Duration;
 
 use crate::analysis::{measure, redact};
@@ -36,6 +37,20 @@ pub async fn analyze(
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<CallAnalysis, PipelineError> {
+    analyze_recording(provider, store, request, None, progress, cancel).await
+}
+
+/// `analyze`, with the call's `recording` for a provider that hears stage 1 from the audio
+/// (Gemini's audio mode); extraction still reads the local transcript, whose channels give
+/// the speakers.
+async fn analyze_recording(
+    provider: &dyn LlmProvider,
+    store: &mut Store,
+    request: &AnalysisRequest<'_>,
+    recording: Option<&Path>,
+    progress: ProgressSink<'_>,
+    cancel: &CancelToken,
+) -> Result<CallAnalysis, PipelineError> {
     let file = request.file_name;
     let stage = |stage: Stage, fraction: f32| -> Result<(), PipelineError> {
         if cancel.is_cancelled() {
@@ -59,9 +74,13 @@ pub async fn analyze(
 
     stage(Stage::Detecting, 0.0)?;
     let catalog = store.catalog().map_err(store_err)?;
+    let heard = match recording {
+        Some(path) => until_cancelled(cancel, provider.detect_from_audio(path, &catalog)).await.map_err(provider_err)?,
+        None => None,
+    };
     // A pair whose prompt is saved costs a remote provider one request: detection and
     // extraction together, with the prompt of the pair the local analyzer takes the call for.
-    let combined = match likely_prompt(provider, store, request.transcript, &catalog) {
+    let combined = match likely_prompt(provider, store, request.transcript, &catalog).filter(|_| heard.is_none()) {
         Some(prompt) => until_cancelled(cancel, provider.detect_and_analyze(call, &catalog, &prompt))
             .await
             .map_err(provider_err)?
@@ -80,7 +99,10 @@ pub async fn analyze(
             }
         }
         None => {
-            let Completion { value, usage } = until_cancelled(cancel, provider.detect(call, &catalog)).await.map_err(provider_err)?;
+            let Completion { value, usage } = match heard {
+                Some(heard) => heard,
+                None => until_cancelled(cancel, provider.detect(call, &catalog)).await.map_err(provider_err)?,
+            };
             (validated(value), usage, None)
         }
     };
@@ -156,7 +178,8 @@ pub async fn analyze(
     })
 }
 
-/// Analyse and save in one go; returns the stored call with its id.
+/// Analyse and save in one go; returns the stored call with its id. `audio_path`, the call's
+/// recording, is kept with it, and a provider in audio mode hears stage 1 from it.
 pub async fn analyze_and_store(
     provider: &dyn LlmProvider,
     store: &mut Store,
@@ -165,7 +188,7 @@ pub async fn analyze_and_store(
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<CallAnalysis, PipelineError> {
-    let analysis = analyze(provider, store, request, progress, cancel).await?;
+    let analysis = analyze_recording(provider, store, request, audio_path, progress, cancel).await?;
     if cancel.is_cancelled() {
         return Err(PipelineError::Cancelled { file: request.file_name.to_string() });
     }

@@ -259,7 +259,7 @@ const PROVIDER_NOTES: Record<ProviderChoice, string> = {
 const GEMINI_MODE_NOTES: Record<GeminiMode, string> = {
   text: "Only the redacted transcript leaves this computer; no audio is sent.",
   audio:
-    "Uploads each call's AUDIO to Google (not redacted: audio cannot be; names, card numbers and addresses said in the call go with it). Gemini transcribes it and names the domain and category; fields are then extracted from the redacted transcript made on this computer. Recordings over 20 MB go through Google's Files API, which keeps them for 48 hours.",
+    "Uploads each call's AUDIO to Google (not redacted: audio cannot be; names, card numbers and addresses said in the call go with it). Gemini transcribes it and names the domain and category; fields are then extracted from the redacted transcript made on this computer. Recordings over 20 MB go through Google's Files API and are deleted there after stage 1 (at the latest after 48 hours).",
 };
 
 /** The provider note when Gemini is in audio mode. */

@@ -1,7 +1,7 @@
 //! Gemini's audio mode, stage 1 as the original system ran it: the call's recording goes to
 //! `generateContent` with the question (transcription, domain, category), either inside the
-//! request (`inline_data`, base64) or, when larger, uploaded first through the Files API's
-//! resumable protocol and referenced (`file_data`).
+//! request (`inline_data`, base64) or, when larger, uploaded first through the Files API
+//! (`gemini_files`) and referenced (`file_data`).
 //!
 //! Gemini takes WAV, MP3, AIFF, AAC, OGG and FLAC; anything else (m4a) is decoded here and sent
 //! as 16 kHz mono 16-bit WAV. Formats are recognised by content, as the decoder does.
@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::audio::{decode_file, DecodeOptions};
@@ -20,9 +19,9 @@ use crate::call::{Detection, DomainCatalog};
 use crate::progress::{ignore_progress, CancelToken};
 
 use super::gemini::GeminiProvider;
-use super::http::Outgoing;
+use super::gemini_files;
 use super::remote::{self, Answer, Ask, Correction, ModelApi};
-use super::{Completion, LlmError, LlmStage};
+use super::{Completion, LlmError};
 
 /// Largest request Gemini takes with the audio inside it (20 MB, base64 included).
 pub const INLINE_LIMIT_BYTES: u64 = 20_000_000;
@@ -31,10 +30,6 @@ pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// Room left in an inline request for the question and the catalog.
 const QUESTION_ALLOWANCE_BYTES: u64 = 256 * 1024;
-/// The slowest upload speed allowed for before an upload times out (2 Mbit/s).
-const SLOWEST_UPLOAD_BYTES_PER_S: u64 = 250_000;
-/// The name uploads carry at Google: never the file's own, which often holds a phone number.
-const DISPLAY_NAME: &str = "callscope call recording";
 
 /// How stage 1 sends a recording.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,11 +39,13 @@ pub struct AudioMode {
     pub inline_limit_bytes: u64,
     /// Largest recording sent at all (the Files API's limit); a larger one is refused.
     pub max_file_bytes: u64,
+    /// How often an upload Google is still processing is asked about again.
+    pub poll_interval: Duration,
 }
 
 impl Default for AudioMode {
     fn default() -> Self {
-        AudioMode { inline_limit_bytes: INLINE_LIMIT_BYTES, max_file_bytes: MAX_FILE_BYTES }
+        AudioMode { inline_limit_bytes: INLINE_LIMIT_BYTES, max_file_bytes: MAX_FILE_BYTES, poll_interval: Duration::from_secs(2) }
     }
 }
 
@@ -62,16 +59,19 @@ struct Recording {
 pub(super) async fn detect(gemini: &GeminiProvider, mode: &AudioMode, path: &Path, catalog: &DomainCatalog) -> Result<Completion<Detection>, LlmError> {
     let recording = prepared(gemini, path, mode.max_file_bytes).await?;
     let size = recording.bytes.len() as u64;
-    let part = if base64_len(size) + QUESTION_ALLOWANCE_BYTES.min(mode.inline_limit_bytes / 4) <= mode.inline_limit_bytes {
+    if base64_len(size) + QUESTION_ALLOWANCE_BYTES.min(mode.inline_limit_bytes / 4) <= mode.inline_limit_bytes {
         tracing::info!(bytes = size, mime_type = recording.mime_type, "stage 1: the call's audio goes to Gemini inside the request");
         let data = base64::engine::general_purpose::STANDARD.encode(&recording.bytes);
-        json!({"inline_data": {"mime_type": recording.mime_type, "data": data}})
-    } else {
-        tracing::info!(bytes = size, mime_type = recording.mime_type, "stage 1: the call's audio is uploaded to the Gemini Files API");
-        let file = uploaded(gemini, &recording).await?;
-        json!({"file_data": {"mime_type": file.mime_type.unwrap_or_else(|| recording.mime_type.to_string()), "file_uri": file.uri}})
-    };
-    remote::detect_heard(&Hearing { gemini, audio: part }, catalog).await
+        let part = json!({"inline_data": {"mime_type": recording.mime_type, "data": data}});
+        return remote::detect_heard(&Hearing { gemini, audio: part }, catalog).await;
+    }
+    tracing::info!(bytes = size, mime_type = recording.mime_type, "stage 1: the call's audio is uploaded to the Gemini Files API");
+    let file = gemini_files::upload(gemini, &recording.bytes, recording.mime_type, mode.poll_interval).await?;
+    let part = json!({"file_data": {"mime_type": file.mime_type.clone().unwrap_or_else(|| recording.mime_type.to_string()), "file_uri": file.uri}});
+    let heard = remote::detect_heard(&Hearing { gemini, audio: part }, catalog).await;
+    // Google would keep it 48 hours; it is not needed after stage 1.
+    gemini_files::delete(gemini, &file).await;
+    heard
 }
 
 /// Gemini asked with the recording beside every question (and beside the repair, which
@@ -200,71 +200,6 @@ fn base64_len(bytes: u64) -> u64 {
     bytes.div_ceil(3) * 4
 }
 
-/// The Files API's answer to an upload.
-#[derive(Deserialize)]
-struct UploadAnswer {
-    file: UploadedFile,
-}
-
-#[derive(Deserialize)]
-struct UploadedFile {
-    uri: String,
-    #[serde(alias = "mimeType")]
-    mime_type: Option<String>,
-    state: Option<String>,
-}
-
-/// Upload `recording` with the Files API's resumable protocol: a start request that says what
-/// comes, then the bytes to the address its answer names, in one piece.
-async fn uploaded(gemini: &GeminiProvider, recording: &Recording) -> Result<UploadedFile, LlmError> {
-    let stage = LlmStage::AudioDetection;
-    let size = recording.bytes.len() as u64;
-    let start_url = format!("{}/upload/v1beta/files", gemini.base_url);
-    let start_headers = [
-        ("x-goog-upload-protocol", "resumable".to_string()),
-        ("x-goog-upload-command", "start".to_string()),
-        ("x-goog-upload-header-content-length", size.to_string()),
-        ("x-goog-upload-header-content-type", recording.mime_type.to_string()),
-    ];
-    let start = Outgoing { url: &start_url, content_type: "application/json", headers: &start_headers, with_key: true, timeout: None };
-    let body = json!({"file": {"display_name": DISPLAY_NAME}}).to_string();
-    let reply = gemini.http.send(stage, &start, body.into()).await?;
-    if !reply.status.is_success() {
-        return Err(gemini.refused(stage, &reply));
-    }
-    let upload_url = reply
-        .headers
-        .get("x-goog-upload-url")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .ok_or_else(|| gemini.http.bad_response(stage, "the Files API did not say where to send the audio (no X-Goog-Upload-URL header)"))?;
-
-    // The key goes only to the provider's own host; the upload address is authorised by itself.
-    let with_key = same_origin(&upload_url, &gemini.base_url);
-    let bytes_headers = [("x-goog-upload-command", "upload, finalize".to_string()), ("x-goog-upload-offset", "0".to_string())];
-    let timeout = gemini.http.timeout() + Duration::from_secs(size / SLOWEST_UPLOAD_BYTES_PER_S);
-    let send = Outgoing { url: &upload_url, content_type: recording.mime_type, headers: &bytes_headers, with_key, timeout: Some(timeout) };
-    let reply = gemini.http.send(stage, &send, recording.bytes.clone()).await?;
-    if !reply.status.is_success() {
-        return Err(gemini.refused(stage, &reply));
-    }
-    let answer: UploadAnswer = serde_json::from_slice(&reply.body)
-        .map_err(|e| gemini.http.bad_response(stage, format!("the Files API's answer does not describe the uploaded file ({e})")))?;
-    if answer.file.state.as_deref() == Some("FAILED") {
-        return Err(LlmError::Rejected { provider: gemini.provider().to_string(), stage, detail: "Google could not process the uploaded audio".into() });
-    }
-    tracing::info!(bytes = size, "the call's audio is uploaded; Google deletes it after 48 hours");
-    Ok(answer.file)
-}
-
-/// Whether two addresses have the same scheme, host and port.
-fn same_origin(a: &str, b: &str) -> bool {
-    match (reqwest::Url::parse(a), reqwest::Url::parse(b)) {
-        (Ok(a), Ok(b)) => a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default(),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,12 +219,5 @@ mod tests {
         assert_eq!(gemini_mime_type(&[0xFF, 0xF1, 0x50, 0x80]), Some("audio/aac"));
         assert_eq!(gemini_mime_type(b"FORM\0\0\0\0AIFF"), Some("audio/aiff"));
         assert_eq!(gemini_mime_type(b"\0\0\0\x20ftypM4A "), None, "m4a is converted");
-    }
-
-    #[test]
-    fn the_key_follows_only_to_the_same_host() {
-        assert!(same_origin("https://generativelanguage.googleapis.com/upload/v1beta/files?upload_id=x", "https://generativelanguage.googleapis.com"));
-        assert!(!same_origin("https://uploads.example.com/x", "https://generativelanguage.googleapis.com"));
-        assert!(!same_origin("http://127.0.0.1:9/x", "http://127.0.0.1:8/"));
     }
 }

@@ -86,15 +86,23 @@ impl Reply {
     }
 }
 
-/// One POST beyond the usual JSON: its own headers, whether the key goes along (not to an
-/// address the provider's answer named on another host), and its own timeout.
-#[derive(Debug, Clone, Copy)]
+/// One request beyond the usual JSON POST: its method, its own headers, whether the key goes
+/// along (not to an address the provider's answer named on another host), and its own timeout.
+#[derive(Debug, Clone)]
 pub(crate) struct Outgoing<'a> {
+    pub method: reqwest::Method,
     pub url: &'a str,
     pub content_type: &'a str,
     pub headers: &'a [(&'static str, String)],
     pub with_key: bool,
     pub timeout: Option<Duration>,
+}
+
+impl<'a> Outgoing<'a> {
+    /// A plain POST of `content_type` to `url`, with the key.
+    pub fn post(url: &'a str, content_type: &'a str) -> Outgoing<'a> {
+        Outgoing { method: reqwest::Method::POST, url, content_type, headers: &[], with_key: true, timeout: None }
+    }
 }
 
 /// What went wrong with one attempt, kept to describe the last one when retries run out.
@@ -157,10 +165,10 @@ impl HttpClient {
     /// POST `payload` of `content_type` to `url` (with the key's header), retrying what is
     /// worth retrying; the same bytes go out on every attempt (multipart uploads included).
     pub async fn post(&self, stage: LlmStage, url: &str, content_type: &str, payload: Vec<u8>) -> Result<Reply, LlmError> {
-        self.send(stage, &Outgoing { url, content_type, headers: &[], with_key: true, timeout: None }, payload.into()).await
+        self.send(stage, &Outgoing::post(url, content_type), payload.into()).await
     }
 
-    /// POST as `outgoing` says (extra headers, the key or not, a longer timeout for a large
+    /// Send as `outgoing` says (another method, extra headers, the key or not, a longer timeout for a large
     /// upload), retrying what is worth retrying; the reply keeps its headers.
     pub async fn send(&self, stage: LlmStage, outgoing: &Outgoing<'_>, payload: bytes::Bytes) -> Result<Reply, LlmError> {
         let mut attempt = 1;
@@ -189,7 +197,7 @@ impl HttpClient {
     }
 
     async fn send_once(&self, outgoing: &Outgoing<'_>, payload: bytes::Bytes) -> Result<Reply, reqwest::Error> {
-        let mut request = self.client.post(outgoing.url).header(CONTENT_TYPE, outgoing.content_type);
+        let mut request = self.client.request(outgoing.method.clone(), outgoing.url).header(CONTENT_TYPE, outgoing.content_type);
         if let Some((name, value)) = self.key_header.as_ref().filter(|_| outgoing.with_key) {
             request = request.header(name, value);
         }

@@ -6,6 +6,7 @@
 
 pub mod gemini;
 mod gemini_audio;
+mod gemini_files;
 pub(crate) mod http;
 pub mod offline;
 pub mod openai;

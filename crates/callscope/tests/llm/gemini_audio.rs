@@ -5,19 +5,23 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 use callscope::call::{CallAnalysis, TokenUsage};
 use callscope::config::{GeminiMode, ProviderChoice, Settings};
 use callscope::llm::gemini::GeminiProvider;
 use callscope::llm::{ApiKey, AudioMode, Endpoint, LlmProvider, MAX_FILE_BYTES};
-use callscope::pipeline::{analyze_and_store, block_on, AnalysisRequest, PipelineError, ProviderPlan};
+use callscope::pipeline::{self, analyze_and_store, block_on, AnalysisRequest, Job, JobPlan, PipelineError, ProviderPlan, TranscriberPlan};
 use callscope::progress::{ignore_progress, CancelToken};
 use callscope::store::Store;
+use callscope::stt::{CloudTranscriber, Speaker};
 use serde_json::{json, Value};
 
 use super::model::{asked, fast, gemini_response, payment_call, recorded_on, stored_calls, Asked, Wire, KEY, PII};
 use super::server::{Received, Reply, Server};
+use super::speech_server::transcribes;
 
 /// What the scripted model hears in the recording (stage 1's answer).
 fn heard_answer() -> String {
@@ -186,11 +190,17 @@ fn formats_gemini_takes_are_sent_as_they_are() {
 }
 
 #[test]
-fn a_recording_over_the_inline_limit_is_uploaded_through_the_files_api_first() {
+fn a_recording_over_the_inline_limit_is_uploaded_through_the_files_api_first_and_deleted_after() {
     let dir = tempfile::tempdir().expect("temp dir");
     let recording = wav_call(dir.path(), 0.5);
     let size = std::fs::metadata(&recording).expect("size").len();
     let file_uri = "https://generativelanguage.googleapis.com/v1beta/files/e7k2q9x1m4ab";
+    let file = move |state: &str| {
+        json!({
+            "name": "files/e7k2q9x1m4ab", "displayName": "callscope call recording", "mimeType": "audio/wav",
+            "sizeBytes": size.to_string(), "uri": file_uri, "state": state, "source": "UPLOADED"
+        })
+    };
     let server = Server::start(move |r, _| {
         if r.uri.starts_with("/upload/v1beta/files") && r.header("x-goog-upload-command") == Some("start") {
             let host = r.header("host").unwrap_or_default();
@@ -198,20 +208,32 @@ fn a_recording_over_the_inline_limit_is_uploaded_through_the_files_api_first() {
             return Reply::Answer { status: 200, headers: vec![("x-goog-upload-url", at), ("x-goog-upload-status", "active".into())], body: String::new() };
         }
         if r.uri.contains("upload_id=ABpPx7c0") {
-            return Reply::ok(json!({"file": {
-                "name": "files/e7k2q9x1m4ab", "displayName": "callscope call recording", "mimeType": "audio/wav",
-                "sizeBytes": size.to_string(), "uri": file_uri, "state": "ACTIVE", "source": "UPLOADED"
-            }}));
+            // Google may still be processing the file when the upload ends.
+            return Reply::ok(json!({ "file": file("PROCESSING") }));
         }
-        gemini(r)
+        match (r.method.as_str(), r.uri.as_str()) {
+            ("GET", "/v1beta/files/e7k2q9x1m4ab") => Reply::ok(file("ACTIVE")),
+            ("DELETE", "/v1beta/files/e7k2q9x1m4ab") => Reply::ok(json!({})),
+            _ => gemini(r),
+        }
     });
-    let mode = AudioMode { inline_limit_bytes: 4_096, max_file_bytes: MAX_FILE_BYTES };
+    let mode = AudioMode { inline_limit_bytes: 4_096, max_file_bytes: MAX_FILE_BYTES, poll_interval: Duration::from_millis(10) };
     let mut store = Store::open_in_memory().expect("library");
     let call = analyse_recording(&provider(&server, Some(mode)), &mut store, &recording).expect("analysis succeeds");
 
     let received = server.received();
-    let (start, upload, stage1) = (&received[0], &received[1], &received[2]);
-    assert_eq!(start.uri, "/upload/v1beta/files");
+    let steps: Vec<(&str, &str)> = received.iter().take(5).map(|r| (r.method.as_str(), r.uri.split('?').next().unwrap_or_default())).collect();
+    assert_eq!(
+        steps,
+        [
+            ("POST", "/upload/v1beta/files"),
+            ("POST", "/upload/v1beta/files"),
+            ("GET", "/v1beta/files/e7k2q9x1m4ab"),
+            ("POST", "/v1beta/models/gemini-2.5-flash:generateContent"),
+            ("DELETE", "/v1beta/files/e7k2q9x1m4ab"),
+        ]
+    );
+    let (start, upload, stage1) = (&received[0], &received[1], &received[3]);
     assert_key_only_in_its_header(start);
     assert_eq!(start.header("x-goog-upload-protocol"), Some("resumable"));
     assert_eq!(start.header("x-goog-upload-command"), Some("start"));
@@ -230,6 +252,9 @@ fn a_recording_over_the_inline_limit_is_uploaded_through_the_files_api_first() {
     assert!(is_stage1(stage1));
     assert_eq!(audio_part(stage1), json!({"file_data": {"mime_type": "audio/wav", "file_uri": file_uri}}));
     assert!(!received.iter().any(|r| r.body.contains("inline_data")), "nothing goes inline");
+    for r in &received {
+        assert_key_only_in_its_header(r);
+    }
     let stored = store.call(call.call_id).expect("read").expect("stored");
     assert_eq!(stored.token_usage.stage1_transcription_and_detection.input, HEARD_TOKENS.input);
 }
@@ -258,7 +283,7 @@ fn a_recording_too_large_even_for_the_files_api_is_refused_before_anything_is_se
     let dir = tempfile::tempdir().expect("temp dir");
     let recording = wav_call(dir.path(), 0.5);
     let server = Server::start(|r, _| gemini(r));
-    let mode = AudioMode { inline_limit_bytes: 1_024, max_file_bytes: 2_048 };
+    let mode = AudioMode { inline_limit_bytes: 1_024, max_file_bytes: 2_048, ..AudioMode::default() };
     let mut store = Store::open_in_memory().expect("library");
     let err = analyse_recording(&provider(&server, Some(mode)), &mut store, &recording).expect_err("refused");
     let message = err.to_string();
@@ -290,4 +315,70 @@ fn the_gemini_mode_setting_chooses_audio_and_says_that_audio_is_uploaded() {
     assert!(plan.uploads_audio());
     let offline = Settings { provider: ProviderChoice::Offline, gemini_mode: GeminiMode::Audio, ..Settings::default() };
     assert!(!ProviderPlan::from_settings(&offline).uploads_audio(), "the mode matters only with Gemini");
+}
+
+#[test]
+fn an_answer_that_breaks_the_schema_twice_fails_the_file_and_stores_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recording = wav_call(dir.path(), 0.5);
+    let server = Server::start(|r, _| if is_stage1(r) { Reply::ok(gemini_response("{\"domain\": \"insurance\"", HEARD_TOKENS)) } else { gemini(r) });
+    let mut store = Store::open_in_memory().expect("library");
+    let err = analyse_recording(&provider(&server, Some(AudioMode::default())), &mut store, &recording).expect_err("stage 1 fails");
+    let message = err.to_string();
+    assert!(message.contains("call.wav") && message.contains("stage 1") && message.contains("also when asked again"), "{message}");
+    let received = server.received();
+    assert_eq!(received.len(), 2, "one repair, then no more");
+    assert!(received.iter().all(|r| is_stage1(r) && !audio_part(r).is_null()), "the repair hears the audio again");
+    assert_eq!(stored_calls(&store), 0);
+}
+
+#[test]
+fn analysing_a_stored_call_again_reads_its_transcript_and_sends_no_audio() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recording = wav_call(dir.path(), 0.5);
+    let server = Server::start(|r, _| gemini(r));
+    let gemini_audio = provider(&server, Some(AudioMode::default()));
+    let mut store = Store::open_in_memory().expect("library");
+    let call = analyse_recording(&gemini_audio, &mut store, &recording).expect("analysis succeeds");
+    let before = server.received().len();
+    block_on(pipeline::reanalyze(&gemini_audio, &mut store, call.call_id, false, &ignore_progress, &CancelToken::new())).expect("analysed again");
+    let again = &server.received()[before..];
+    assert!(!again.is_empty());
+    assert!(again.iter().all(|r| audio_part(r).is_null() && !is_stage1(r)), "re-analysis sends no audio");
+    // The pair's prompt is saved now, so text mode asks detection and extraction in one request.
+    assert_eq!(again.iter().map(asked).collect::<Vec<_>>(), [Asked::Combined], "stage 1 reads the stored transcript");
+    assert!(again[0].body.contains("Summit Mutual"), "{}", again[0].body);
+}
+
+/// The whole job for one file, as the CLI and the desktop queue run it: channels transcribed
+/// (here by a loopback speech server), stage 1 hears the m4a as WAV, speakers come from the
+/// channels, and the stored call names Gemini and the transcriber.
+#[test]
+fn a_job_in_audio_mode_analyses_a_real_m4a_file_end_to_end() {
+    let server = Server::start(|r, _| if r.uri.contains("/audio/transcriptions") { transcribes(r) } else { gemini(r) });
+    let speech = Endpoint { base_url: format!("{}/v1/", server.url()), model: "whisper-1".into(), key: ApiKey::new(KEY) };
+    let transcriber = Arc::new(CloudTranscriber::new(speech, fast()).expect("transcriber"));
+    let plan = JobPlan {
+        model: "whisper-1".into(),
+        transcriber: TranscriberPlan::Local { model_path: "/nonexistent/ggml-base-q8_0.bin".into() },
+        vad_model: None,
+        swap_channels: false,
+        language: "en".into(),
+        provider: ProviderPlan::Gemini { model: "gemini-2.5-flash".into(), mode: GeminiMode::Audio },
+        keep_original_pii: false,
+    };
+    let job = Job::with_parts(plan, transcriber, Arc::new(provider(&server, Some(AudioMode::default()))));
+    let mut store = Store::open_in_memory().expect("library");
+    let path = fixture("calls/call_01.m4a");
+    let call = block_on(pipeline::analyze_file(&path, &job, &mut store, Arc::new(|_| {}), &CancelToken::new())).expect("analysed");
+
+    let received = server.received();
+    let stage1: Vec<&Received> = received.iter().filter(|r| is_stage1(r)).collect();
+    assert_eq!(stage1.len(), 1);
+    assert_eq!(inline_audio(stage1[0]).0, "audio/wav");
+    let stored = store.call(call.call_id).expect("read").expect("stored");
+    assert_eq!((stored.file_name.as_str(), stored.provider.as_str(), stored.transcriber.as_str()), ("call_01.m4a", "gemini", "openai whisper-1"));
+    assert_eq!(stored.token_usage.stage1_transcription_and_detection.input, HEARD_TOKENS.input);
+    let speakers: std::collections::HashSet<Speaker> = stored.transcription.segments.iter().map(|s| s.speaker).collect();
+    assert_eq!(speakers, std::collections::HashSet::from([Speaker::Agent, Speaker::Customer]), "speakers come from the local channels");
 }

@@ -200,6 +200,32 @@ fn a_remote_provider_without_a_key_stops_analyze_before_any_file_and_stores_noth
 }
 
 #[test]
+fn gemini_audio_mode_says_the_audio_goes_to_google_and_stops_without_a_key_before_any_file() {
+    let data = tempfile::tempdir().unwrap();
+    let call = fixtures().join("calls/call_12.wav");
+    let out = Command::new(env!("CARGO_BIN_EXE_callscope"))
+        .args(["analyze", call.to_str().unwrap(), "--model", "tiny.en", "--provider", "gemini", "--gemini-mode", "audio"])
+        .env("CALLSCOPE_DATA", data.path())
+        .env("HOME", data.path())
+        .env("XDG_RUNTIME_DIR", data.path())
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("GEMINI_API_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("note:") && stderr.contains("AUDIO is uploaded to Google"), "the upload is announced: {stderr}");
+    assert!(stderr.contains("GEMINI_API_KEY") && stderr.contains("No file was analysed"), "{stderr}");
+    assert!(!stderr.contains("call_12.wav"), "no file was started: {stderr}");
+    let listed = callscope(data.path(), &["calls", "list", "--json"]);
+    let page: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+    assert_eq!(page["items"], serde_json::json!([]), "nothing was stored");
+    let wrong = callscope(data.path(), &["analyze", call.to_str().unwrap(), "--gemini-mode", "video"]);
+    assert!(!wrong.status.success());
+    assert!(text(&wrong.stderr).contains("text, audio"), "{}", text(&wrong.stderr));
+}
+
+#[test]
 fn cloud_transcription_needs_no_speech_model_but_stops_without_its_key_before_any_file() {
     let data = tempfile::tempdir().unwrap();
     let call = fixtures().join("calls/call_12.wav");

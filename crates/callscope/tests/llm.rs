@@ -14,6 +14,9 @@ mod model;
 #[path = "llm/gemini.rs"]
 mod gemini;
 
+#[path = "llm/gemini_audio.rs"]
+mod gemini_audio;
+
 #[path = "llm/openai.rs"]
 mod openai;
 

@@ -230,6 +230,16 @@ export type FieldCorrection = {
 	corrected_at: string,
 };
 
+/**  How Gemini reads a call when it is the provider. */
+export type GeminiMode = 
+/**  Gemini reads the local, redacted transcript; no audio leaves the machine. */
+"text" | 
+/**
+ *  The original two-stage pipeline: stage 1 uploads the call's audio to Google, which
+ *  transcribes it and detects its domain; stage 2 reads the local, redacted transcript.
+ */
+"audio";
+
 /**  Facts every call has, whatever its domain. */
 export type GeneralInfo = {
 	agent_name: string | null,
@@ -288,7 +298,10 @@ export type Page<T> = {
 export type ProviderChoice = 
 /**  The built-in rule-based analyzer: nothing leaves the machine, no tokens spent. */
 "offline" | 
-/**  Google Gemini (needs a Gemini API key); only the redacted transcript is sent. */
+/**
+ *  Google Gemini (needs a Gemini API key); only the redacted transcript is sent, unless
+ *  `gemini_mode` is `audio` (then stage 1 uploads the call's audio).
+ */
 "gemini" | 
 /**
  *  OpenAI or a server speaking its API (Ollama, llama.cpp, vLLM) at `openai_base_url`;
@@ -393,6 +406,8 @@ export type Settings = {
 	transcription?: TranscriptionChoice,
 	/**  The transcription model on the OpenAI-compatible server (`whisper-1`). */
 	openai_transcription_model?: string,
+	/**  How Gemini reads a call: the redacted transcript (`text`), or the audio for stage 1. */
+	gemini_mode?: GeminiMode,
 };
 
 /**  The settings screen's content: the settings and what they can be set to. */

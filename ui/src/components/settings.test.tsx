@@ -250,6 +250,34 @@ describe("SettingsScreen", () => {
     );
   });
 
+  it("offers Gemini's audio mode only with Gemini and says plainly that the audio goes to Google", async () => {
+    const saves: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return view;
+      if (cmd === "save_settings") {
+        saves.push(args);
+        return { ...view, settings: (args as { settings: Settings }).settings };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<SettingsScreen />);
+    const provider = await screen.findByLabelText("Analysis");
+    expect(screen.queryByLabelText("Gemini reads")).toBeNull();
+    fireEvent.change(provider, { target: { value: "gemini" } });
+    const mode = screen.getByLabelText("Gemini reads");
+    expect(mode).toHaveValue("text");
+    expect(mode).toHaveAccessibleDescription(/no audio is sent/);
+    expect(provider).toHaveAccessibleDescription(/redacted transcript/);
+    fireEvent.change(mode, { target: { value: "audio" } });
+    expect(mode).toHaveAccessibleDescription(/Uploads each call's AUDIO to Google/);
+    expect(screen.getByTestId("gemini-mode-note")).toHaveTextContent("not redacted");
+    expect(provider).toHaveAccessibleDescription(/Sends each call's audio/);
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(saves).toEqual([{ settings: { ...settings, provider: "gemini", gemini_mode: "audio" }, keys: [] }]));
+    fireEvent.change(provider, { target: { value: "offline" } });
+    expect(screen.queryByLabelText("Gemini reads")).toBeNull();
+  });
+
   it("says which setting an environment variable decides for this session", async () => {
     mockIPC((cmd) => {
       if (cmd === "get_settings") return { ...view, overridden: [["model", "CALLSCOPE_MODEL"]] };

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type NewSecret, type ProviderChoice, type SecretKind, type SecretView, type Settings, type SettingsView, type TranscriptionChoice } from "../api";
+import { api, type GeminiMode, type NewSecret, type ProviderChoice, type SecretKind, type SecretView, type Settings, type SettingsView, type TranscriptionChoice } from "../api";
 import { megabytes } from "../format";
 import { ApiKeys } from "../components/ApiKeys";
 import { DataFolder } from "../components/DataFolder";
@@ -118,13 +118,26 @@ export function SettingsScreen() {
           <option value="openai">OpenAI or a compatible server (Ollama, llama.cpp, vLLM)</option>
         </select>
         <p className="muted small" id="provider-note" data-testid="provider-note">
-          {PROVIDER_NOTES[draft.provider ?? "offline"]}
+          {draft.provider === "gemini" && draft.gemini_mode === "audio" ? GEMINI_AUDIO_NOTE : PROVIDER_NOTES[draft.provider ?? "offline"]}
         </p>
         <OverrideNote setting="provider" variable={overrides.get("provider")} />
         {draft.provider === "gemini" && (
           <>
             <label htmlFor="gemini-model">Gemini model</label>
             <input id="gemini-model" type="text" value={draft.gemini_model ?? ""} onChange={(e) => change({ gemini_model: e.target.value })} placeholder="gemini-2.5-flash" />
+            <label htmlFor="gemini-mode">Gemini reads</label>
+            <select
+              id="gemini-mode"
+              value={draft.gemini_mode ?? "text"}
+              onChange={(e) => change({ gemini_mode: e.target.value as GeminiMode })}
+              aria-describedby={[describedBy("gemini_mode"), "gemini-mode-note"].filter(Boolean).join(" ")}
+            >
+              <option value="text">The redacted transcript (text mode)</option>
+              <option value="audio">The call&apos;s audio, then the redacted transcript (audio mode, the original pipeline)</option>
+            </select>
+            <p className="muted small" id="gemini-mode-note" data-testid="gemini-mode-note">
+              {GEMINI_MODE_NOTES[draft.gemini_mode ?? "text"]}
+            </p>
           </>
         )}
         {(draft.provider === "openai" || draft.transcription === "openai") && (
@@ -241,6 +254,17 @@ const PROVIDER_NOTES: Record<ProviderChoice, string> = {
   gemini: "Sends each call's redacted transcript (card numbers, SSNs, e-mails and the like replaced) to Google's Gemini API. Needs a Gemini API key below.",
   openai: "Sends each call's redacted transcript to the server below. Needs its API key below, unless the server runs on this computer.",
 };
+
+/** What each Gemini mode sends, shown under the choice. */
+const GEMINI_MODE_NOTES: Record<GeminiMode, string> = {
+  text: "Only the redacted transcript leaves this computer; no audio is sent.",
+  audio:
+    "Uploads each call's AUDIO to Google (not redacted: audio cannot be; names, card numbers and addresses said in the call go with it). Gemini transcribes it and names the domain and category; fields are then extracted from the redacted transcript made on this computer. Recordings over 20 MB go through Google's Files API and are deleted there after stage 1 (at the latest after 48 hours).",
+};
+
+/** The provider note when Gemini is in audio mode. */
+const GEMINI_AUDIO_NOTE =
+  "Sends each call's audio, then its redacted transcript, to Google's Gemini API. Needs a Gemini API key below.";
 
 function overrideId(setting: string): string {
   return `override-${setting}`;

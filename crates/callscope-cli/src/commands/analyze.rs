@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use callscope::config::{ConfigStore, ProviderChoice, Settings, TranscriptionChoice};
+use callscope::config::{ConfigStore, GeminiMode, ProviderChoice, Settings, TranscriptionChoice};
 use callscope::models::ModelStore;
-use callscope::pipeline::{self, file_name, Job, PipelineError, TranscriberPlan};
+use callscope::pipeline::{self, file_name, Job, JobPlan, PipelineError, ProviderPlan, TranscriberPlan};
 use callscope::progress::CancelToken;
 use callscope::secrets::Keyring;
 use callscope::store::Store;
@@ -45,6 +45,10 @@ pub struct AnalyzeArgs {
     /// uploaded to the OpenAI-compatible server); default: the `transcription` setting.
     #[arg(long, value_name = "local|openai")]
     transcriber: Option<TranscriptionChoice>,
+    /// How Gemini reads a call: text (the redacted transcript) or audio (stage 1 uploads the
+    /// call's audio to Google, as the original system did); default: the `gemini_mode` setting.
+    #[arg(long, value_name = "text|audio")]
+    gemini_mode: Option<GeminiMode>,
     /// The day the calls were recorded (YYYY-MM-DD): dates said without a year are read against
     /// it; default: each file's modification day.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
@@ -70,6 +74,7 @@ impl AnalyzeArgs {
             keep_original_pii: self.keep_original_pii || saved.keep_original_pii,
             provider: self.provider.unwrap_or(saved.provider),
             transcription: self.transcriber.unwrap_or(saved.transcription),
+            gemini_mode: self.gemini_mode.unwrap_or(saved.gemini_mode),
             ..saved
         };
         Ok(match &self.llm_model {
@@ -82,14 +87,18 @@ impl AnalyzeArgs {
 /// Analyse every file; a failed file is reported and the others still run.
 pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow::Result<ExitCode> {
     let models = ModelStore::open_default().context("opening the model folder")?;
+    let plan = JobPlan::from_settings(&args.settings(config.get())?, &models).map_err(with_hint)?;
+    // Said before the key is looked for, so a run stopped for a missing key still tells what
+    // this mode would send.
+    note_audio_to_provider(&plan.provider);
     // A remote provider or transcriber without its key fails here, before any file is touched.
-    let job = Job::from_settings(&args.settings(config.get())?, &models, &Keyring::os()).map_err(with_hint)?;
+    let job = Job::build(plan, &Keyring::os()).map_err(with_hint)?;
     let job = match args.recorded_at {
         Some(day) => job.with_recorded_on(day),
         None => job,
     };
     note_uploads(&job);
-    if !job.provider().runs_locally() {
+    if !job.provider().runs_locally() && !job.plan().provider.uploads_audio() {
         eprintln!("note: {} ({}) analyses these calls; only their redacted transcripts leave this computer", job.provider().name(), job.provider().model());
     }
     let bars = Bars::new();
@@ -131,6 +140,15 @@ pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Say plainly when the calls' audio leaves this computer for analysis (Gemini's audio mode).
+fn note_audio_to_provider(provider: &ProviderPlan) {
+    if let ProviderPlan::Gemini { model, mode: GeminiMode::Audio } = provider {
+        eprintln!(
+            "note: gemini ({model}) analyses these calls in audio mode: each call's AUDIO is uploaded to Google for stage 1 (transcription and domain), unredacted; its fields are extracted from the redacted transcript"
+        );
+    }
 }
 
 /// Say plainly when the calls' audio leaves this computer for transcription.

@@ -15,13 +15,17 @@ pub struct SettingKey {
 
 impl SettingKey {
     /// Every setting, in the order `config list` shows them.
-    pub const ALL: [SettingKey; 12] = [
+    pub const ALL: [SettingKey; 13] = [
         SettingKey { name: "model", description: "speech model for new analyses: tiny.en (fastest), base, small, or an imported name" },
         SettingKey {
             name: "provider",
-            description: "who analyses transcripts: offline (built in, nothing leaves the machine), gemini or openai (an OpenAI-compatible server; both get only the redacted transcript and need a key: `callscope keys set`)",
+            description: "who analyses transcripts: offline (built in, nothing leaves the machine), gemini or openai (an OpenAI-compatible server; both get only the redacted transcript, unless gemini_mode is audio, and need a key: `callscope keys set`)",
         },
         SettingKey { name: "gemini_model", description: "the Gemini model, e.g. gemini-2.5-flash" },
+        SettingKey {
+            name: "gemini_mode",
+            description: "how Gemini reads a call: text (the redacted transcript, the default) or audio (stage 1 uploads the call's AUDIO to Google to transcribe it and detect its domain; stage 2 reads the redacted transcript)",
+        },
         SettingKey { name: "openai_base_url", description: "the OpenAI-compatible server: https://api.openai.com/v1, or e.g. http://localhost:11434/v1 for Ollama" },
         SettingKey { name: "openai_model", description: "the model on that server, e.g. gpt-4o-mini or llama3.1" },
         SettingKey {
@@ -121,6 +125,15 @@ mod tests {
         assert_eq!(settings.gemini_model, "gemini-2.5-pro");
         let err = SettingKey::named("gemini_model").and_then(|k| k.set(&settings, "gemini 2.5")).unwrap_err().to_string();
         assert!(err.contains("Gemini model name"), "{err}");
+    }
+
+    #[test]
+    fn gemini_reads_text_unless_set_to_audio() {
+        assert_eq!(SettingKey::named("gemini_mode").expect("key").get(&Settings::default()), "text");
+        let settings = SettingKey::named("gemini-mode").and_then(|k| k.set(&Settings::default(), " audio ")).expect("audio");
+        assert_eq!(settings.gemini_mode.name(), "audio");
+        let err = SettingKey::named("gemini_mode").and_then(|k| k.set(&settings, "video")).unwrap_err().to_string();
+        assert!(err.contains("audio") && err.contains("text"), "{err}");
     }
 
     #[test]

@@ -31,7 +31,8 @@ pub enum ProviderChoice {
     /// The built-in rule-based analyzer: nothing leaves the machine, no tokens spent.
     #[default]
     Offline,
-    /// Google Gemini (needs a Gemini API key); only the redacted transcript is sent.
+    /// Google Gemini (needs a Gemini API key); only the redacted transcript is sent, unless
+    /// `gemini_mode` is `audio` (then stage 1 uploads the call's audio).
     Gemini,
     /// OpenAI or a server speaking its API (Ollama, llama.cpp, vLLM) at `openai_base_url`;
     /// only the redacted transcript is sent.
@@ -112,6 +113,44 @@ impl std::str::FromStr for TranscriptionChoice {
     }
 }
 
+/// How Gemini reads a call when it is the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum GeminiMode {
+    /// Gemini reads the local, redacted transcript; no audio leaves the machine.
+    #[default]
+    Text,
+    /// The original two-stage pipeline: stage 1 uploads the call's audio to Google, which
+    /// transcribes it and detects its domain; stage 2 reads the local, redacted transcript.
+    Audio,
+}
+
+impl GeminiMode {
+    /// Every mode, in the order a settings screen lists them.
+    pub const ALL: [GeminiMode; 2] = [GeminiMode::Text, GeminiMode::Audio];
+
+    /// The name accepted by `--gemini-mode` and `config set gemini_mode`.
+    pub fn name(self) -> &'static str {
+        match self {
+            GeminiMode::Text => "text",
+            GeminiMode::Audio => "audio",
+        }
+    }
+}
+
+impl std::str::FromStr for GeminiMode {
+    type Err = String;
+
+    /// A mode by its name (`text`, `audio`).
+    fn from_str(name: &str) -> Result<GeminiMode, String> {
+        let name = name.trim().to_lowercase();
+        GeminiMode::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| {
+            format!("{name:?} is not a Gemini mode; choose one of {}", GeminiMode::ALL.map(GeminiMode::name).join(", "))
+        })
+    }
+}
+
 /// What the user chose; saved as JSON in the data folder (`settings.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -144,6 +183,8 @@ pub struct Settings {
     pub transcription: TranscriptionChoice,
     /// The transcription model on the OpenAI-compatible server (`whisper-1`).
     pub openai_transcription_model: String,
+    /// How Gemini reads a call: the redacted transcript (`text`), or the audio for stage 1.
+    pub gemini_mode: GeminiMode,
 }
 
 /// The model used when neither the settings nor `$CALLSCOPE_MODEL` name one.
@@ -170,6 +211,7 @@ impl Default for Settings {
             prices: String::new(),
             transcription: TranscriptionChoice::Local,
             openai_transcription_model: DEFAULT_TRANSCRIPTION_MODEL.to_string(),
+            gemini_mode: GeminiMode::Text,
         }
     }
 }

@@ -2,7 +2,10 @@
 //! the `x-goog-api-key` header only, the answer constrained by `generationConfig`
 //! (`responseMimeType: application/json` and a `responseSchema`), tokens from `usageMetadata`.
 //!
-//! Text mode only: the local, redacted transcript goes out, never audio.
+//! Text mode (the default): the local, redacted transcript goes out, never audio. Audio mode
+//! (`with_audio`, see `gemini_audio`): stage 1 sends the recording itself.
+
+use std::path::Path;
 
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -10,7 +13,8 @@ use serde_json::json;
 
 use crate::call::{Detection, DomainCatalog, ExtractionPrompt, Findings, TokenUsage};
 
-use super::http::{HttpClient, HttpOptions, KeyHeader};
+use super::gemini_audio::{self, AudioMode};
+use super::http::{HttpClient, HttpOptions, KeyHeader, Reply};
 use super::remote::{self, Answer, Ask, Correction, ModelApi};
 use super::{CallInput, Completion, Endpoint, LlmError, LlmProvider, LlmStage, NewPairAnalysis};
 
@@ -19,14 +23,16 @@ pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com";
 
 /// Gemini models through the Gemini API.
 pub struct GeminiProvider {
-    http: HttpClient,
-    base_url: String,
+    pub(super) http: HttpClient,
+    pub(super) base_url: String,
     model: String,
+    /// Set in audio mode: stage 1 hears the recording.
+    audio: Option<AudioMode>,
 }
 
 impl std::fmt::Debug for GeminiProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GeminiProvider").field("base_url", &self.base_url).field("model", &self.model).finish()
+        f.debug_struct("GeminiProvider").field("base_url", &self.base_url).field("model", &self.model).field("audio", &self.audio).finish()
     }
 }
 
@@ -39,7 +45,13 @@ impl GeminiProvider {
             return Err(LlmError::Setup { provider: "Gemini".into(), detail: format!("{model:?} is not a Gemini model name such as gemini-2.5-flash") });
         }
         let client = HttpClient::new("Gemini", &endpoint.key, KeyHeader { name: "x-goog-api-key", prefix: "" }, http)?;
-        Ok(GeminiProvider { http: client, base_url: endpoint.base_url.trim_end_matches('/').to_string(), model })
+        Ok(GeminiProvider { http: client, base_url: endpoint.base_url.trim_end_matches('/').to_string(), model, audio: None })
+    }
+
+    /// This provider in audio mode: stage 1 sends each call's recording to Google (inside the
+    /// request, or through the Files API when it is larger than `mode` allows inline).
+    pub fn with_audio(self, mode: AudioMode) -> GeminiProvider {
+        GeminiProvider { audio: Some(mode), ..self }
     }
 
     fn url(&self) -> String {
@@ -81,6 +93,13 @@ impl LlmProvider for GeminiProvider {
     async fn detect_design_and_analyze(&self, call: CallInput<'_>, catalog: &DomainCatalog) -> Result<Option<Completion<NewPairAnalysis>>, LlmError> {
         remote::detect_design_and_analyze(self, call, catalog).await.map(Some)
     }
+
+    async fn detect_from_audio(&self, recording: &Path, catalog: &DomainCatalog) -> Result<Option<Completion<Detection>>, LlmError> {
+        match &self.audio {
+            Some(mode) => gemini_audio::detect(self, mode, recording, catalog).await.map(Some),
+            None => Ok(None),
+        }
+    }
 }
 
 impl ModelApi for GeminiProvider {
@@ -89,7 +108,17 @@ impl ModelApi for GeminiProvider {
     }
 
     async fn complete(&self, ask: &Ask, correction: Option<Correction<'_>>) -> Result<Answer, LlmError> {
-        let mut contents = vec![json!({"role": "user", "parts": [{"text": ask.question}]})];
+        self.generate(ask, correction, None).await
+    }
+}
+
+impl GeminiProvider {
+    /// Ask `generateContent`; `audio` (an `inline_data` or `file_data` part) goes with the
+    /// question.
+    pub(super) async fn generate(&self, ask: &Ask, correction: Option<Correction<'_>>, audio: Option<&serde_json::Value>) -> Result<Answer, LlmError> {
+        let mut question = vec![json!({"text": ask.question})];
+        question.extend(audio.cloned());
+        let mut contents = vec![json!({"role": "user", "parts": question})];
         if let Some(c) = correction {
             contents.push(json!({"role": "model", "parts": [{"text": c.answer}]}));
             contents.push(json!({"role": "user", "parts": [{"text": c.message()}]}));
@@ -101,20 +130,23 @@ impl ModelApi for GeminiProvider {
         });
         let reply = self.http.post_json(ask.stage, &self.url(), &body).await?;
         if !reply.status.is_success() {
-            // Gemini answers a wrong key with 400 INVALID_ARGUMENT, not 401.
-            let text = reply.text();
-            if text.contains("API_KEY_INVALID") || text.contains("API key not valid") {
-                return Err(LlmError::Unauthorized { provider: self.provider().to_string(), stage: ask.stage });
-            }
-            return Err(self.http.refusal(ask.stage, &reply));
+            return Err(self.refused(ask.stage, &reply));
         }
         let response: Response = serde_json::from_slice(&reply.body)
             .map_err(|e| self.http.bad_response(ask.stage, format!("the response is not generateContent JSON ({e})")))?;
         self.answer(ask.stage, response)
     }
-}
 
-impl GeminiProvider {
+    /// The error for a final status that is not a success.
+    pub(super) fn refused(&self, stage: LlmStage, reply: &Reply) -> LlmError {
+        // Gemini answers a wrong key with 400 INVALID_ARGUMENT, not 401.
+        let text = reply.text();
+        if text.contains("API_KEY_INVALID") || text.contains("API key not valid") {
+            return LlmError::Unauthorized { provider: self.provider().to_string(), stage };
+        }
+        self.http.refusal(stage, reply)
+    }
+
     fn answer(&self, stage: LlmStage, response: Response) -> Result<Answer, LlmError> {
         let usage = response.usage_metadata.map(TokenUsage::from).unwrap_or_default();
         let Some(candidate) = response.candidates.into_iter().next() else {

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::StatusCode;
 
 use super::{LlmError, LlmStage};
@@ -76,12 +76,32 @@ pub(crate) struct Reply {
     pub body: Vec<u8>,
     /// How long a refusing server asked to wait (`Retry-After`).
     pub retry_after: Option<Duration>,
+    pub headers: HeaderMap,
 }
 
 impl Reply {
     /// The body as text, for error messages.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One request beyond the usual JSON POST: its method, its own headers, whether the key goes
+/// along (not to an address the provider's answer named on another host), and its own timeout.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing<'a> {
+    pub method: reqwest::Method,
+    pub url: &'a str,
+    pub content_type: &'a str,
+    pub headers: &'a [(&'static str, String)],
+    pub with_key: bool,
+    pub timeout: Option<Duration>,
+}
+
+impl<'a> Outgoing<'a> {
+    /// A plain POST of `content_type` to `url`, with the key.
+    pub fn post(url: &'a str, content_type: &'a str) -> Outgoing<'a> {
+        Outgoing { method: reqwest::Method::POST, url, content_type, headers: &[], with_key: true, timeout: None }
     }
 }
 
@@ -145,9 +165,15 @@ impl HttpClient {
     /// POST `payload` of `content_type` to `url` (with the key's header), retrying what is
     /// worth retrying; the same bytes go out on every attempt (multipart uploads included).
     pub async fn post(&self, stage: LlmStage, url: &str, content_type: &str, payload: Vec<u8>) -> Result<Reply, LlmError> {
+        self.send(stage, &Outgoing::post(url, content_type), payload.into()).await
+    }
+
+    /// Send as `outgoing` says (another method, extra headers, the key or not, a longer timeout for a large
+    /// upload), retrying what is worth retrying; the reply keeps its headers.
+    pub async fn send(&self, stage: LlmStage, outgoing: &Outgoing<'_>, payload: bytes::Bytes) -> Result<Reply, LlmError> {
         let mut attempt = 1;
         loop {
-            let failure = match self.send_once(url, content_type, &payload).await {
+            let failure = match self.send_once(outgoing, payload.clone()).await {
                 Ok(reply) if !is_transient(reply.status) => return Ok(reply),
                 Ok(reply) => Failure::Status { status: reply.status, retry_after: reply.retry_after },
                 Err(e) if e.is_timeout() => Failure::Timeout,
@@ -170,16 +196,28 @@ impl HttpClient {
         }
     }
 
-    async fn send_once(&self, url: &str, content_type: &str, payload: &[u8]) -> Result<Reply, reqwest::Error> {
-        let mut request = self.client.post(url).header(CONTENT_TYPE, content_type);
-        if let Some((name, value)) = &self.key_header {
+    async fn send_once(&self, outgoing: &Outgoing<'_>, payload: bytes::Bytes) -> Result<Reply, reqwest::Error> {
+        let mut request = self.client.request(outgoing.method.clone(), outgoing.url).header(CONTENT_TYPE, outgoing.content_type);
+        if let Some((name, value)) = self.key_header.as_ref().filter(|_| outgoing.with_key) {
             request = request.header(name, value);
         }
-        let response = request.body(payload.to_vec()).send().await?;
+        for (name, value) in outgoing.headers {
+            request = request.header(*name, value.as_str());
+        }
+        if let Some(timeout) = outgoing.timeout {
+            request = request.timeout(timeout);
+        }
+        let response = request.body(payload).send().await?;
         let status = response.status();
         let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v.trim()));
+        let headers = response.headers().clone();
         let body = response.bytes().await?.to_vec();
-        Ok(Reply { status, body, retry_after })
+        Ok(Reply { status, body, retry_after, headers })
+    }
+
+    /// The timeout this client's requests have.
+    pub fn timeout(&self) -> Duration {
+        self.options.timeout
     }
 
     /// The error for a final status that is not a success (401/403: the key; else the
@@ -314,7 +352,7 @@ mod tests {
         assert_eq!(format!("{key:?}"), "ApiKey(<hidden>)");
         let header = KeyHeader { name: "authorization", prefix: "Bearer " };
         let client = HttpClient::new("Test", &key, header, HttpOptions::default()).expect("client");
-        let reply = Reply { status: StatusCode::BAD_REQUEST, body: br#"{"error":{"message":"bad key sk-secret-123456"}}"#.to_vec(), retry_after: None };
+        let reply = Reply { status: StatusCode::BAD_REQUEST, body: br#"{"error":{"message":"bad key sk-secret-123456"}}"#.to_vec(), retry_after: None, headers: HeaderMap::new() };
         let message = client.refusal(LlmStage::Analysis, &reply).to_string();
         assert!(!message.contains("sk-secret"), "{message}");
         assert!(message.contains("[API key]"), "{message}");

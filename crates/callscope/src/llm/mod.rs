@@ -5,14 +5,19 @@
 //! messages) and one set of questions, schemas and answer checks (`remote`).
 
 pub mod gemini;
+mod gemini_audio;
+mod gemini_files;
 pub(crate) mod http;
 pub mod offline;
 pub mod openai;
 mod remote;
 mod types;
 
+pub use gemini_audio::{AudioMode, INLINE_LIMIT_BYTES, MAX_FILE_BYTES};
 pub use http::{ApiKey, HttpOptions};
 pub use types::{Completion, LlmError, LlmStage, NewPairAnalysis};
+
+use std::path::Path;
 
 use async_trait::async_trait;
 
@@ -84,6 +89,13 @@ pub trait LlmProvider: Send + Sync {
     /// `Ok(None)` when the provider has no such request; the pipeline then asks `detect`,
     /// `generate_prompt` and `analyze`.
     async fn detect_design_and_analyze(&self, _call: CallInput<'_>, _catalog: &DomainCatalog) -> Result<Option<Completion<NewPairAnalysis>>, LlmError> {
+        Ok(None)
+    }
+
+    /// Stage 1 from the recording itself, for a provider that hears audio (Gemini's audio
+    /// mode): the call's domain and category. The audio leaves the machine. `Ok(None)` when the
+    /// provider reads transcripts only; the pipeline then asks `detect`.
+    async fn detect_from_audio(&self, _recording: &Path, _catalog: &DomainCatalog) -> Result<Option<Completion<Detection>>, LlmError> {
         Ok(None)
     }
 }

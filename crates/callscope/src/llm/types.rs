@@ -34,6 +34,9 @@ pub enum LlmStage {
     /// The first call of a kind without a prompt: detection, the kind's prompt and the
     /// findings in one request.
     NewPair,
+    /// Stage 1 from the recording (Gemini's audio mode): the audio goes up, the
+    /// transcription, domain and category come back.
+    AudioDetection,
 }
 
 impl std::fmt::Display for LlmStage {
@@ -45,6 +48,7 @@ impl std::fmt::Display for LlmStage {
             LlmStage::Combined => "analysing the call (domain, fields and summary in one request)",
             LlmStage::Transcription => "transcribing the call's audio",
             LlmStage::NewPair => "analysing the first call of a new kind (domain, its extraction prompt, fields and summary in one request)",
+            LlmStage::AudioDetection => "sending the call's audio for stage 1 (transcription and domain)",
         })
     }
 }
@@ -63,6 +67,8 @@ pub enum LlmError {
     BadResponse { provider: String, stage: LlmStage, detail: String },
     #[error("{provider} refused the request while {stage}: {detail}")]
     Rejected { provider: String, stage: LlmStage, detail: String },
+    #[error("{provider} cannot be sent this recording: {detail}")]
+    Recording { provider: String, detail: String },
     #[error("{provider} cannot be used: {detail}")]
     Setup { provider: String, detail: String },
     #[error("the analysis was cancelled")]

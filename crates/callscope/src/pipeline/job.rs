@@ -93,6 +93,9 @@ impl Job {
     pub fn build(plan: JobPlan, keys: &Keyring) -> Result<Job, PipelineError> {
         let provider = plan.provider.build(keys)?;
         let transcriber = plan.transcriber.build(keys)?;
+        if plan.provider.uploads_audio() {
+            tracing::warn!(provider = %provider.name(), model = %provider.model(), "Gemini audio mode: each call's audio is uploaded to Google for stage 1");
+        }
         if plan.transcriber.uploads_audio() {
             tracing::warn!(transcriber = %transcriber.name(), "cloud transcription: each call's audio is uploaded to the transcription server");
         }

@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use crate::config::{self, ProviderChoice, Settings};
+use crate::config::{self, GeminiMode, ProviderChoice, Settings};
 use crate::llm::gemini::{self, GeminiProvider};
 use crate::llm::offline::OfflineProvider;
 use crate::llm::openai::OpenAiProvider;
-use crate::llm::{ApiKey, Endpoint, HttpOptions, LlmProvider};
+use crate::llm::{ApiKey, AudioMode, Endpoint, HttpOptions, LlmProvider};
 use crate::secrets::{Keyring, SecretKind};
 
 use super::PipelineError;
@@ -18,8 +18,8 @@ use super::PipelineError;
 pub enum ProviderPlan {
     /// The built-in analyzer.
     Offline,
-    /// Gemini through Google's API.
-    Gemini { model: String },
+    /// Gemini through Google's API, reading transcripts or (audio mode) hearing stage 1.
+    Gemini { model: String, mode: GeminiMode },
     /// An OpenAI-compatible server.
     OpenAiCompatible { base_url: String, model: String },
 }
@@ -29,7 +29,7 @@ impl ProviderPlan {
     pub fn from_settings(settings: &Settings) -> ProviderPlan {
         match settings.provider {
             ProviderChoice::Offline => ProviderPlan::Offline,
-            ProviderChoice::Gemini => ProviderPlan::Gemini { model: settings.gemini_model.clone() },
+            ProviderChoice::Gemini => ProviderPlan::Gemini { model: settings.gemini_model.clone(), mode: settings.gemini_mode },
             ProviderChoice::OpenaiCompatible => {
                 ProviderPlan::OpenAiCompatible { base_url: settings.openai_base_url.clone(), model: settings.openai_model.clone() }
             }
@@ -48,6 +48,11 @@ impl ProviderPlan {
     /// The provider's name (`offline`, `gemini`, `openai`).
     pub fn name(&self) -> &'static str {
         self.choice().name()
+    }
+
+    /// Whether calls' audio leaves the machine for this provider (Gemini's audio mode).
+    pub fn uploads_audio(&self) -> bool {
+        matches!(self, ProviderPlan::Gemini { mode: GeminiMode::Audio, .. })
     }
 
     /// Whether the provider cannot work without a key: Gemini always, an OpenAI-compatible
@@ -69,9 +74,13 @@ impl ProviderPlan {
         let setup = |source| PipelineError::ProviderSetup { source };
         Ok(match self {
             ProviderPlan::Offline => Arc::new(OfflineProvider::new()),
-            ProviderPlan::Gemini { model } => {
+            ProviderPlan::Gemini { model, mode } => {
                 let endpoint = Endpoint { base_url: gemini::DEFAULT_BASE_URL.to_string(), model: model.clone(), key };
-                Arc::new(GeminiProvider::new(endpoint, HttpOptions::default()).map_err(setup)?)
+                let provider = GeminiProvider::new(endpoint, HttpOptions::default()).map_err(setup)?;
+                Arc::new(match mode {
+                    GeminiMode::Text => provider,
+                    GeminiMode::Audio => provider.with_audio(AudioMode::default()),
+                })
             }
             ProviderPlan::OpenAiCompatible { base_url, model } => {
                 let endpoint = Endpoint { base_url: base_url.clone(), model: model.clone(), key };
@@ -169,6 +178,6 @@ mod tests {
         assert!(!plan("http://[::1]:8000/v1").needs_key());
         assert!(plan("https://api.openai.com/v1").needs_key());
         assert!(plan("http://gpu-box.lan:8000/v1").needs_key());
-        assert!(ProviderPlan::Gemini { model: "gemini-2.5-flash".into() }.needs_key());
+        assert!(ProviderPlan::Gemini { model: "gemini-2.5-flash".into(), mode: GeminiMode::Text }.needs_key());
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::path::Path;
 use std::time::Duration;
 
 use crate::analysis::{measure, redact};
@@ -36,6 +37,20 @@ pub async fn analyze(
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<CallAnalysis, PipelineError> {
+    analyze_recording(provider, store, request, None, progress, cancel).await
+}
+
+/// `analyze`, with the call's `recording` for a provider that hears stage 1 from the audio
+/// (Gemini's audio mode); extraction still reads the local transcript, whose channels give
+/// the speakers.
+async fn analyze_recording(
+    provider: &dyn LlmProvider,
+    store: &mut Store,
+    request: &AnalysisRequest<'_>,
+    recording: Option<&Path>,
+    progress: ProgressSink<'_>,
+    cancel: &CancelToken,
+) -> Result<CallAnalysis, PipelineError> {
     let file = request.file_name;
     let stage = |stage: Stage, fraction: f32| -> Result<(), PipelineError> {
         if cancel.is_cancelled() {
@@ -59,13 +74,16 @@ pub async fn analyze(
 
     stage(Stage::Detecting, 0.0)?;
     let catalog = store.catalog().map_err(store_err)?;
-    // A pair whose prompt is saved costs a remote provider one request: detection and
-    // extraction together, with the prompt of the pair the local analyzer takes the call for.
+    let heard = match recording {
+        Some(path) => until_cancelled(cancel, provider.detect_from_audio(path, &catalog)).await.map_err(provider_err)?,
+        None => None,
+    };
     // A remote provider answers in one request: with the saved prompt of the pair the local
     // analyzer takes the call for, or, when none is saved, designing that pair's prompt too.
-    // An answer that cannot be used falls back to asking stage by stage.
-    let likely = likely_prompt(provider, store, request.transcript, &catalog);
-    let one_request_for_a_new_pair = likely.is_none();
+    // An answer that cannot be used falls back to asking stage by stage. In audio mode the
+    // recording was stage 1, and stage 2 follows as the original pipeline had it.
+    let likely = likely_prompt(provider, store, request.transcript, &catalog).filter(|_| heard.is_none());
+    let one_request_for_a_new_pair = likely.is_none() && heard.is_none();
     let combined = match likely {
         Some(prompt) => stepwise_when_unusable(file, until_cancelled(cancel, provider.detect_and_analyze(call, &catalog, &prompt)).await)
             .map_err(provider_err)?
@@ -90,9 +108,10 @@ pub async fn analyze(
             } else {
                 None
             };
-            match designed {
-                Some(Completion { value, usage }) => new_pair(store, value, usage),
-                None => {
+            match (designed, heard) {
+                (Some(Completion { value, usage }), _) => new_pair(store, value, usage),
+                (None, Some(Completion { value, usage })) => (validated(value), usage, None),
+                (None, None) => {
                     let Completion { value, usage } = until_cancelled(cancel, provider.detect(call, &catalog)).await.map_err(provider_err)?;
                     (validated(value), usage, None)
                 }
@@ -171,7 +190,8 @@ pub async fn analyze(
     })
 }
 
-/// Analyse and save in one go; returns the stored call with its id.
+/// Analyse and save in one go; returns the stored call with its id. `audio_path`, the call's
+/// recording, is kept with it, and a provider in audio mode hears stage 1 from it.
 pub async fn analyze_and_store(
     provider: &dyn LlmProvider,
     store: &mut Store,
@@ -180,7 +200,7 @@ pub async fn analyze_and_store(
     progress: ProgressSink<'_>,
     cancel: &CancelToken,
 ) -> Result<CallAnalysis, PipelineError> {
-    let analysis = analyze(provider, store, request, progress, cancel).await?;
+    let analysis = analyze_recording(provider, store, request, audio_path, progress, cancel).await?;
     if cancel.is_cancelled() {
         return Err(PipelineError::Cancelled { file: request.file_name.to_string() });
     }

@@ -190,7 +190,7 @@ impl CloudTranscriber {
             LlmError::Unauthorized { provider, .. } => SttError::CloudUnauthorized { provider },
             LlmError::BadResponse { provider, detail, .. } => SttError::CloudBadAnswer { provider, detail },
             LlmError::Rejected { provider, detail, .. } => SttError::CloudRefused { provider, detail },
-            LlmError::Setup { provider, detail } => SttError::CloudSetup { provider, detail },
+            LlmError::Setup { provider, detail } | LlmError::Recording { provider, detail } => SttError::CloudSetup { provider, detail },
             LlmError::Cancelled => SttError::Cancelled,
         }
     }

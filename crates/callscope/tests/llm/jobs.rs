@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use callscope::config::{ProviderChoice, Settings, GEMINI_API_KEY, OPENAI_API_KEY};
+use callscope::config::{GeminiMode, ProviderChoice, Settings, GEMINI_API_KEY, OPENAI_API_KEY};
 use callscope::pipeline::{Job, JobPlan, PipelineError, ProviderPlan, TranscriberPlan};
 use callscope::secrets::{Keyring, SecretKind};
 use callscope::store::Store;
@@ -55,7 +55,7 @@ fn plan(provider: ProviderPlan) -> JobPlan {
 fn the_settings_choose_the_provider_and_its_model_and_offline_is_the_default() {
     assert_eq!(ProviderPlan::from_settings(&Settings::default()), ProviderPlan::Offline);
     let gemini = Settings { provider: ProviderChoice::Gemini, ..Settings::default() };
-    assert_eq!(ProviderPlan::from_settings(&gemini), ProviderPlan::Gemini { model: "gemini-2.5-flash".into() });
+    assert_eq!(ProviderPlan::from_settings(&gemini), ProviderPlan::Gemini { model: "gemini-2.5-flash".into(), mode: GeminiMode::Text });
     let ollama = Settings { provider: ProviderChoice::OpenaiCompatible, openai_base_url: "http://localhost:11434/v1".into(), ..Settings::default() }
         .with_llm_model("llama3.1:8b")
         .expect("a model");
@@ -77,7 +77,7 @@ fn child_without_a_key() {
         return;
     }
     let empty = keyring_with(&[]);
-    let err = Job::build(plan(ProviderPlan::Gemini { model: "gemini-2.5-flash".into() }), &empty).expect_err("no key");
+    let err = Job::build(plan(ProviderPlan::Gemini { model: "gemini-2.5-flash".into(), mode: GeminiMode::Text }), &empty).expect_err("no key");
     assert!(matches!(err, PipelineError::MissingApiKey { .. }), "{err:?}");
     let message = err.to_string();
     for part in ["Gemini API key", "callscope keys set gemini", "GEMINI_API_KEY", "No file was analysed"] {

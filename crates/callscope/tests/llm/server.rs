@@ -16,6 +16,8 @@ use serde_json::Value;
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Received {
+    /// `GET`, `POST`, `DELETE`, …
+    pub method: String,
     /// Path and query, e.g. `/v1beta/models/gemini-2.5-flash:generateContent`.
     pub uri: String,
     /// Header names (lowercase) and values, in order.
@@ -120,6 +122,7 @@ impl std::fmt::Display for Dropped {
 impl std::error::Error for Dropped {}
 
 async fn respond(request: Request<Incoming>, handler: Handler, log: Arc<Mutex<Vec<Received>>>) -> Result<Response<Full<Bytes>>, Dropped> {
+    let method = request.method().to_string();
     let uri = request.uri().to_string();
     let headers = request
         .headers()
@@ -131,7 +134,7 @@ async fn respond(request: Request<Incoming>, handler: Handler, log: Arc<Mutex<Ve
         Err(_) => Vec::new(),
     };
     let body = String::from_utf8_lossy(&raw).into_owned();
-    let received = Received { uri, headers, body, raw, at: Instant::now() };
+    let received = Received { method, uri, headers, body, raw, at: Instant::now() };
     let n = {
         let mut log = log.lock().unwrap_or_else(|p| p.into_inner());
         log.push(received.clone());

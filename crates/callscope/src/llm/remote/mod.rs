@@ -7,6 +7,7 @@ mod combined;
 mod detect;
 mod findings;
 mod first;
+mod heard;
 mod prompt;
 mod schema;
 
@@ -70,6 +71,11 @@ pub(crate) trait ModelApi: Send + Sync {
 /// Stage 1 through `api`.
 pub(crate) async fn detect(api: &impl ModelApi, call: CallInput<'_>, catalog: &DomainCatalog) -> Result<Completion<Detection>, LlmError> {
     answered(api, &detect::ask(call, catalog), detect::read).await
+}
+
+/// Stage 1 from the recording through `api`, which sends the audio along with the question.
+pub(crate) async fn detect_heard(api: &impl ModelApi, catalog: &DomainCatalog) -> Result<Completion<Detection>, LlmError> {
+    answered(api, &heard::ask(catalog), heard::read).await
 }
 
 /// Prompt generation for a new pair through `api`.

@@ -84,7 +84,11 @@ export const api = {
     if (path === null) return null;
     const response = await fetch(convertFileSrc(path));
     if (!response.ok) throw new ApiError(`${path}: could not be read for playback (HTTP ${response.status})`);
-    return URL.createObjectURL(await response.blob());
+    // A blob made from the bytes, not the response's own blob: WebKitGTK backs a large
+    // response's blob with its network cache, and the media element then sometimes found it
+    // gone ("Load failed", media error 4).
+    const bytes = await response.arrayBuffer();
+    return URL.createObjectURL(new Blob([bytes], { type: response.headers.get("content-type") ?? "" }));
   },
 
   /** The recording's peak levels per channel in `buckets` stretches, or null when it is gone. */

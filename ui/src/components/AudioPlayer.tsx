@@ -14,6 +14,9 @@ type Props = {
   onTime: (ms: number) => void;
 };
 
+/** How many times a recording WebKit could not open is read again before giving up. */
+const MAX_REREADS = 2;
+
 /** The call's recording, when it is still on disk: waveform and player; reports the position.
  * The recording is read only when the user plays it (the button, a transcript time or the
  * waveform): read on opening, every call browsed held its whole recording in the web process
@@ -24,7 +27,8 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
   const [src, setSrc] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   // WebKitGTK now and then cannot open a freshly made blob (media error 4, and the blob itself
-  // no longer loads); reading the recording again once makes it play.
+  // no longer loads; about one play in five under load); reading the recording again makes it
+  // play.
   const [attempt, setAttempt] = useState(0);
   // Where to start once the recording is loaded (ms), when play was asked for before.
   const startAt = useRef<number | null>(null);
@@ -97,11 +101,11 @@ export function AudioPlayer({ ref, callId, fileName, available, durationMs, posi
           onTimeUpdate={(e) => onTime(e.currentTarget.currentTime * 1000)}
           onError={(e) => {
             const code = e.currentTarget.error?.code;
-            if (code === 4 /* MEDIA_ERR_SRC_NOT_SUPPORTED */ && attempt === 0) {
+            if (code === 4 /* MEDIA_ERR_SRC_NOT_SUPPORTED */ && attempt < MAX_REREADS) {
               console.warn(`${fileName}: the recording did not open (media error ${code}); reading it again`);
               startAt.current = e.currentTarget.currentTime * 1000 || positionMs;
               setSrc(null);
-              setAttempt(1);
+              setAttempt(attempt + 1);
               return;
             }
             setError(`${fileName}: this recording cannot be played here${code ? ` (media error ${code})` : ""}; the transcript and analysis are unaffected.`);

@@ -22,5 +22,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}" || apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# Real non-speech recordings (guitar plucks) for the transcription tests: CPython's test suite,
+# packaged for the version of the python3 installed above.
+testsuite="libpython$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')-testsuite"
+if ! dpkg-query -W -f='${Status}' "$testsuite" 2>/dev/null | grep -q "install ok installed"; then
+  echo "setup: installing $testsuite"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q --no-install-recommends "$testsuite" || { apt-get update -q && apt-get install -y -q --no-install-recommends "$testsuite"; }
+fi
+
 command -v cargo >/dev/null || { echo "setup: Rust is missing; install it (rustup, 1.89 or newer) and run again" >&2; exit 1; }
 command -v pip >/dev/null || command -v pip3 >/dev/null || { echo "setup: pip is missing" >&2; exit 1; }

@@ -319,3 +319,58 @@ mod long_recordings {
         assert_eq!(err.kind(), "cancelled");
     }
 }
+
+/// The day a call was recorded comes from its container's date tag, before the file's
+/// modification time.
+mod recording_day {
+    use callscope::pipeline::recorded_on;
+
+    /// A second of 16 kHz mono silence as WAV, with a `LIST/INFO/ICRD` date chunk when given.
+    fn wav(path: &std::path::Path, created: Option<&str>) {
+        let data = vec![0u8; 32_000];
+        let mut list = Vec::new();
+        if let Some(date) = created {
+            let mut value = date.as_bytes().to_vec();
+            value.push(0);
+            if value.len() % 2 == 1 {
+                value.push(0);
+            }
+            list.extend_from_slice(b"INFO");
+            list.extend_from_slice(b"ICRD");
+            list.extend_from_slice(&(date.len() as u32 + 1).to_le_bytes());
+            list.extend_from_slice(&value);
+        }
+        let mut chunks = Vec::new();
+        chunks.extend_from_slice(b"WAVEfmt ");
+        chunks.extend_from_slice(&16u32.to_le_bytes());
+        chunks.extend_from_slice(&1u16.to_le_bytes()); // PCM
+        chunks.extend_from_slice(&1u16.to_le_bytes()); // mono
+        chunks.extend_from_slice(&16_000u32.to_le_bytes());
+        chunks.extend_from_slice(&32_000u32.to_le_bytes());
+        chunks.extend_from_slice(&2u16.to_le_bytes());
+        chunks.extend_from_slice(&16u16.to_le_bytes());
+        if !list.is_empty() {
+            chunks.extend_from_slice(b"LIST");
+            chunks.extend_from_slice(&(list.len() as u32).to_le_bytes());
+            chunks.extend_from_slice(&list);
+        }
+        chunks.extend_from_slice(b"data");
+        chunks.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        chunks.extend_from_slice(&data);
+        let mut file = b"RIFF".to_vec();
+        file.extend_from_slice(&(chunks.len() as u32).to_le_bytes());
+        file.extend_from_slice(&chunks);
+        std::fs::write(path, file).expect("write the WAV");
+    }
+
+    #[test]
+    fn the_date_tag_wins_over_the_modification_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let tagged = dir.path().join("tagged.wav");
+        wav(&tagged, Some("2023-05-14"));
+        assert_eq!(recorded_on(&tagged), time::Date::from_calendar_date(2023, time::Month::May, 14).expect("a day"));
+        let plain = dir.path().join("plain.wav");
+        wav(&plain, None);
+        assert_eq!(recorded_on(&plain), time::OffsetDateTime::now_utc().date(), "written today, no tag");
+    }
+}

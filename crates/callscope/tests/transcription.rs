@@ -194,3 +194,36 @@ fn music_on_hold_is_skipped_when_the_vad_model_is_available() {
         assert!(s.end_ms > music_end_ms - 500, "no words during the music, got {:?} at {} ms", s.text, s.start_ms);
     }
 }
+
+/// Non-speech recordings that ship in an installed package: CPython's test suite's guitar
+/// plucks (`libpython3.X-testsuite`, which `make test` installs).
+fn non_speech_recordings() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("python3"))
+        .flat_map(|e| std::fs::read_dir(e.path().join("test/audiodata")).into_iter().flatten().filter_map(Result::ok))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
+        .collect();
+    found.sort();
+    assert!(
+        !found.is_empty(),
+        "no /usr/lib/python3*/test/audiodata/*.wav: install the Python test suite (apt-get install libpython3.X-testsuite for the installed python3; make test does)"
+    );
+    found
+}
+
+#[test]
+fn text_whisper_writes_over_plucks_reaches_no_transcript() {
+    for file in non_speech_recordings() {
+        // As analyses run by default: the speech-activity model checks what the recogniser wrote.
+        let vad = ModelStore::open_default().expect("models").vad_path().expect("make test installs silero-vad");
+        let options = TranscribeOptions { vad_model: Some(vad), ..TranscribeOptions::default() };
+        for name in ["base", "tiny.en"] {
+            let t = transcribe(name, &file, &options);
+            assert!(t.segments.is_empty(), "{name} on {}: {:?}", file.display(), t.segments.iter().map(|s| &s.text).collect::<Vec<_>>());
+        }
+    }
+}

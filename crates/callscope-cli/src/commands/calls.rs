@@ -1,5 +1,6 @@
 //! `callscope calls`: list, search, show, export and delete calls in the local library.
 
+mod list;
 mod reanalyze;
 mod show;
 mod stats;
@@ -12,8 +13,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use callscope::config::ConfigStore;
 use callscope::export::{export_calls, export_calls_to_file, PersonalData};
-use callscope::store::{CallFilter, CallRow, CallSort, Date, Page, Paging, Store};
+use callscope::store::{CallFilter, CallSort, Date, Paging, Store};
 
+use list::{row_cells, write_list};
 pub(crate) use show::write_report;
 pub(crate) use table::{fit, write_table};
 
@@ -329,52 +331,6 @@ fn from_label<T: serde::de::DeserializeOwned>(label: &str) -> anyhow::Result<T> 
 
 fn parse_day(text: &str) -> Result<Date, String> {
     callscope::store::parse_date(text).map_err(|e| e.to_string())
-}
-
-fn write_list(out: &mut dyn Write, page: &Page<CallRow>) -> io::Result<()> {
-    if page.items.is_empty() {
-        return writeln!(out, "No calls match.");
-    }
-    let rows: Vec<Vec<String>> = page.items.iter().map(row_cells).collect();
-    write_table(
-        out,
-        &[
-            "ID",
-            "DATE",
-            "LENGTH",
-            "DOMAIN / CATEGORY",
-            "SENTIMENT",
-            "RESOLUTION",
-            "AGENT",
-            "CUSTOMER",
-            "SUMMARY",
-        ],
-        &rows,
-    )?;
-    if page.has_more {
-        let next = page.offset + page.items.len() as u64;
-        writeln!(out, "More calls follow: add --offset {next}.")?;
-    }
-    Ok(())
-}
-
-/// The cells of a call in list order: id, date, length, domain/category, sentiment,
-/// resolution, agent, customer, summary.
-fn row_cells(row: &CallRow) -> Vec<String> {
-    vec![
-        row.id.to_string(),
-        row.created_at
-            .get(..10)
-            .unwrap_or(&row.created_at)
-            .to_string(),
-        clock(row.duration_ms),
-        fit(&format!("{} / {}", row.domain, row.category), 40),
-        label(&row.sentiment),
-        label(&row.resolution),
-        fit(row.agent_name.as_deref().unwrap_or("—"), 20),
-        fit(row.customer_name.as_deref().unwrap_or("—"), 20),
-        fit(&row.summary_snippet, 60),
-    ]
 }
 
 /// An engine enum's lowercase label.

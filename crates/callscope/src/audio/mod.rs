@@ -10,6 +10,7 @@ mod header;
 mod limits;
 mod mp4_edit;
 mod resample;
+mod tags;
 mod waveform;
 
 pub use clip::AudioClip;
@@ -17,6 +18,7 @@ pub use decode::{decode_file, DecodeOptions, DecodedFile, SourceInfo};
 pub use error::{DecodeError, HeaderProblem};
 pub use limits::{MAX_CHANNELS, MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ};
 pub use resample::{ResampleError, StreamResampler};
+pub use tags::recording_date;
 pub use waveform::{waveform, Waveform};
 
 /// Sample rate Whisper expects and every stage after decoding works at.

@@ -21,8 +21,12 @@ pub fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-/// The day `path` was recorded, as far as the file tells: its modification time, else today.
+/// The day `path` was recorded, as far as the file tells: the date its container's tags give,
+/// else its modification time, else today.
 pub fn recorded_on(path: &Path) -> time::Date {
+    if let Some(day) = crate::audio::recording_date(path) {
+        return day;
+    }
     let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
     modified.map_or_else(time::OffsetDateTime::now_utc, time::OffsetDateTime::from).date()
 }

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::hallucination::{is_hallucination, Heard};
 use super::splice::Spliced;
 use super::{Segment, Speaker};
 use crate::audio::WHISPER_SAMPLE_RATE_HZ;
@@ -63,6 +64,14 @@ pub fn call_segments(answer: &Answer, splice: &Spliced, speaker: Speaker) -> Vec
         Some(segments) => segments
             .iter()
             .filter(|s| !(s.no_speech_prob.unwrap_or(0.0) > NO_SPEECH_PROB && s.avg_logprob.unwrap_or(0.0) < NO_SPEECH_LOGPROB))
+            .filter(|s| {
+                let heard = Heard {
+                    text: &s.text,
+                    no_speech_probability: s.no_speech_prob.unwrap_or(0.0) as f32,
+                    word_probability: s.avg_logprob.map_or(1.0, |p| p.exp().clamp(0.0, 1.0) as f32),
+                };
+                !is_hallucination(heard)
+            })
             .map(|s| Timed {
                 start_ms: seconds_to_ms(s.start),
                 end_ms: seconds_to_ms(s.end),

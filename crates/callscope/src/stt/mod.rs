@@ -9,6 +9,7 @@ mod activity;
 mod answer;
 mod assemble;
 mod cloud;
+mod hallucination;
 mod splice;
 mod subtitles;
 mod transcript;

@@ -46,6 +46,18 @@ impl SpeechFilter {
         &self.path
     }
 
+    /// Whether Silero hears any speech in `samples` (none in an empty slice).
+    pub fn hears_speech(&self, samples: &[f32]) -> Result<bool, SttError> {
+        if samples.is_empty() {
+            return Ok(false);
+        }
+        let mut ctx = self.ctx.lock().unwrap_or_else(|p| p.into_inner());
+        let segments = ctx
+            .segments_from_samples(WhisperVadParams::new(), samples)
+            .map_err(|e| SttError::Whisper { detail: format!("voice activity detection failed: {e}") })?;
+        Ok(segments.into_iter().next().is_some())
+    }
+
     /// Replace every suspiciously long region with the stretches of it Silero hears as speech.
     pub fn refine(
         &self,

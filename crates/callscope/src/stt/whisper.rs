@@ -12,6 +12,7 @@ use whisper_rs::{
 
 use super::activity::speech_regions;
 use super::assemble::{channel_segments, speaker_channels, RawSegment, Word};
+use super::hallucination::{is_hallucination, is_stock_phrase, Heard};
 use super::splice::Spliced;
 use super::vad::SpeechFilter;
 use super::{SttError, TranscribeOptions, Transcriber, Transcript};
@@ -140,6 +141,30 @@ impl WhisperTranscriber {
     }
 }
 
+/// Context around a segment's words when the speech-activity model checks it.
+const CHECK_MARGIN_MS: u64 = 200;
+
+/// The segments, without those that are only stock phrases where the speech-activity model
+/// hears no speech (times are the splice's).
+fn heard_as_speech(raw: Vec<RawSegment>, samples: &[f32], filter: &SpeechFilter) -> Result<Vec<RawSegment>, SttError> {
+    let at = |ms: u64| ((ms * u64::from(WHISPER_SAMPLE_RATE_HZ) / 1000) as usize).min(samples.len());
+    let mut kept = Vec::with_capacity(raw.len());
+    for segment in raw {
+        let bytes: Vec<u8> = segment.words.iter().flat_map(|w| w.bytes.iter().copied()).collect();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let (Some(first), Some(last)) = (segment.words.first(), segment.words.last()) else { continue };
+        if is_stock_phrase(&text) {
+            let span = at(first.start_ms.saturating_sub(CHECK_MARGIN_MS))..at(last.end_ms + CHECK_MARGIN_MS);
+            if !filter.hears_speech(&samples[span])? {
+                tracing::debug!(text = %text.trim(), "dropped a stock phrase where the speech-activity model hears no speech");
+                continue;
+            }
+        }
+        kept.push(segment);
+    }
+    Ok(kept)
+}
+
 unsafe extern "C" fn abort_when_flagged(data: *mut std::ffi::c_void) -> bool {
     // SAFETY: `data` is the `AtomicBool` of a `CancelToken` kept alive by the caller of `full`.
     let flag = unsafe { &*(data as *const AtomicBool) };
@@ -174,6 +199,18 @@ fn read_segments(ctx: &WhisperContext, state: &whisper_rs::WhisperState) -> Vec<
         for (w, p) in words.iter_mut().zip(&probs) {
             w.probability = p.iter().sum::<f32>() / p.len().max(1) as f32;
         }
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.bytes.iter().copied()).collect();
+        let text = String::from_utf8_lossy(&bytes);
+        let heard = Heard {
+            text: &text,
+            no_speech_probability: segment.no_speech_probability(),
+            word_probability: words.iter().map(|w| w.probability).sum::<f32>() / words.len().max(1) as f32,
+        };
+        if is_hallucination(heard) {
+            tracing::debug!(text = %heard.text, no_speech = heard.no_speech_probability, words = heard.word_probability, "dropped text written over non-speech");
+            continue;
+        }
+        tracing::trace!(text = %heard.text, no_speech = heard.no_speech_probability, words = heard.word_probability, "segment");
         out.push(RawSegment { words });
     }
     out
@@ -248,7 +285,10 @@ impl Transcriber for WhisperTranscriber {
             }
             let share = splice.samples.len() as f32 / total as f32;
             let base = done as f32 / total as f32;
-            let raw = self.recognise(&splice.samples, options, cancel, &|f| report(base + f * share))?;
+            let mut raw = self.recognise(&splice.samples, options, cancel, &|f| report(base + f * share))?;
+            if let Some(filter) = &filter {
+                raw = heard_as_speech(raw, &splice.samples, filter)?;
+            }
             segments.extend(channel_segments(&raw, splice, *speaker));
             done += splice.samples.len();
         }

@@ -64,6 +64,8 @@ fn spelled_identifiers_join_letters_and_digits() {
     assert_eq!(parse_identifier("claim number C L dash nine zero two, three three one").as_deref(), Some("CL902331"));
     assert_eq!(parse_identifier("It's B as in boy, E, N, two zero two five, four four eight one.").as_deref(), Some("BEN20254481"));
     assert_eq!(parse_identifier("Whisper: your claim is CL-902331.").as_deref(), Some("CL902331"));
+    assert_eq!(parse_identifier("Your application number is B, E, N, 2, 0, 2, 5, 4, 4, 8, 1.").as_deref(), Some("BEN20254481"));
+    assert_eq!(parse_identifier("Ticket T, K, 7, then it's 40 dollars.").as_deref(), Some("TK7"));
     assert_eq!(parse_identifier("confirmation PMT 50381").as_deref(), Some("PMT50381"));
 }
 

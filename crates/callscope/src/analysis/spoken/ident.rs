@@ -63,6 +63,15 @@ fn spoken_letters(s: &mut Scanner) {
             continue;
         };
         let mut digits = run.digits();
+        // Dictated one character at a time, as a recogniser writes it ("B, E, N, 2, 0, 2, 5,
+        // 4, 4, 8, 1"): single digits after commas go on.
+        if letters.len() >= 2 && digits.len() == 1 {
+            while s.word(run.last + 1) == "," {
+                let Some(next) = s.run_at(run.last + 2).filter(|r| r.digits().len() == 1 && !r.is_ordinal()).cloned() else { break };
+                digits.push_str(&next.digits());
+                run.last = next.last;
+            }
+        }
         while letters.len() >= 2 && digits.len() >= 3 && s.word(run.last + 1) == "." {
             let written_group = |r: &super::numbers::NumberRun| r.chunks.len() == 1 && r.chunks[0].written && !r.chunks[0].decimal && r.digits().len() >= 3;
             let Some(next) = s.run_at(run.last + 2).filter(|r| written_group(r) && written_group(&run) && !r.is_ordinal()).cloned() else { break };

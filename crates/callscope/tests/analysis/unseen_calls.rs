@@ -96,3 +96,19 @@ fn a_new_pair_gets_a_schema_named_after_what_was_said() {
     assert!(analysis.value.fields.values().any(|v| v == "KX74291"), "{:?}", analysis.value.fields);
     assert_eq!(analysis.usage.total(), 0);
 }
+
+#[test]
+fn a_company_read_out_in_the_greeting_is_not_the_customer() {
+    // As the recogniser heard it: the name never came through, only the agent's "Ms. Kessler".
+    let t = transcript(&[
+        ("a", "Thorne Merry Home Lending, this is Marcus speaking. Can I get the loan number you're calling about?"),
+        ("c", "Yeah, hi, it's 300714229."),
+        ("a", "Thank you, Ms. Kessler, you're verified. What can I do for you?"),
+        ("c", "My escrow statement says my payment is going up by almost three hundred dollars a month."),
+    ]);
+    let provider = OfflineProvider::with_reference_year(2025);
+    let d = provider.detect_now(&t, &DomainCatalog::seed());
+    let a = provider.analyze_now(&t, &provider.generate_prompt_now(&d.domain, &d.category, &t));
+    assert_eq!(a.general.customer_name.as_deref(), Some("Kessler"));
+    assert_eq!(a.general.agent_name.as_deref(), Some("Marcus"));
+}

@@ -15,6 +15,7 @@ pub const NOT_NOUNS: &[&str] = &[
     "please", "sure", "thank", "thanks", "ready", "right", "whenever", "again", "ago", "each", "every", "per", "a", "yes",
     "goes", "comes", "came", "went", "says", "said", "up", "down", "back", "off", "out", "over", "under", "until", "by",
     "ends", "ending", "starts", "starting", "around", "about", "almost", "nearly", "roughly", "like", "maybe", "probably",
+    "wait", "sorry", "within", "takes", "take", "taking", "took", "actually", "oops",
 ];
 
 /// Words that say nothing about what a value is.

@@ -2,7 +2,7 @@
 //! reads it back or addresses them by surname, corrected by its spelling.
 
 use super::super::context::{CallContext, Turn};
-use super::parts::{after_phrase, name_at, BUSINESS};
+use super::parts::{after_phrase, followed_by_business, name_at, BUSINESS};
 use super::spelled::{respelled, spellings};
 
 /// Who-questions that ask for the caller's name.
@@ -48,7 +48,7 @@ pub fn customer_name(ctx: &CallContext) -> Option<String> {
         let asked = ctx.previous_other(turn).is_some_and(asks_name);
         for intro in [&["my", "name", "is"][..], &["my", "name's"], &["the", "name's"], &["name", "is"], &["this", "is"], &["i'm"], &["it's"]] {
             for start in after_phrase(turn, intro) {
-                if let Some((parts, _)) = name_at(turn, start) {
+                if let Some((parts, _)) = name_at(turn, start).filter(|(_, next)| !followed_by_business(turn, *next)) {
                     // "I'm Yolanda Kessler" introduces; "I'm Fine" does not.
                     let introduced = (intro.len() >= 2 && intro != ["this", "is"]) || (intro == ["i'm"] && parts.len() >= 2);
                     if introduced || asked {
@@ -102,12 +102,14 @@ fn extend_with_full(turn: &Turn, parts: Vec<String>) -> Vec<String> {
 }
 
 /// The first run of two or more name words in a turn ("Sure. It's Elena Marchetti."), else
-/// its first name word.
+/// its first name word. A run a business word follows names a company ("Thorne Merry Home
+/// Landing"), not a person.
 fn first_full_name(turn: &Turn) -> Option<Vec<String>> {
     let mut i = 0;
     let mut single = None;
     while i < turn.scan.tokens.len() {
         match name_at(turn, i) {
+            Some((_, next)) if followed_by_business(turn, next) => i = next,
             Some((parts, _)) if parts.len() >= 2 => return Some(parts),
             Some((parts, next)) => {
                 single = single.or(Some(parts));

@@ -12,6 +12,10 @@ pub const BUSINESS: &[&str] = &[
     "internet", "line", "company", "center", "centre", "group", "mutual", "home", "medical", "pharmacy", "airlines", "motors",
     "credit", "union", "utilities", "water", "gas", "telecom", "wireless", "store", "shop", "customer", "care", "hotel", "university",
     "online", "electronics", "inc", "llc", "ltd", "corp", "corporation", "airways", "airlines", "pharmacy", "market", "foods",
+    "lending", "mortgage", "financial", "finance", "loans", "licensing", "software", "logistics", "shipping", "parcel", "express",
+    "delivery", "payroll", "solutions", "systems", "technologies", "partners", "associates", "architects", "towing", "realty",
+    "properties", "dental", "hospital", "fitness", "drug", "drugs", "supply", "travel", "tours", "resorts", "inn", "suites",
+    "hotels", "college", "school", "academy", "institute", "agency", "office", "desk", "warehouse", "studio", "labs",
 ];
 
 /// A name part at token `i`: a capitalised word, with joined hyphenated continuations

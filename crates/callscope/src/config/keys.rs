@@ -15,7 +15,7 @@ pub struct SettingKey {
 
 impl SettingKey {
     /// Every setting, in the order `config list` shows them.
-    pub const ALL: [SettingKey; 13] = [
+    pub const ALL: [SettingKey; 17] = [
         SettingKey { name: "model", description: "speech model for new analyses: tiny.en (fastest), base, small, or an imported name" },
         SettingKey {
             name: "provider",
@@ -41,6 +41,10 @@ impl SettingKey {
         SettingKey { name: "swap_channels", description: "true: the agent is on the right channel" },
         SettingKey { name: "filter_music", description: "true: check music on hold and noise with the speech-activity model, when installed" },
         SettingKey { name: "language", description: "spoken language: a two-letter code such as en, or auto" },
+        SettingKey { name: "live_model", description: "speech model for live captions (tiny.en, the default, keeps up on 2 cores); the call is analysed with `model` when it ends" },
+        SettingKey { name: "live_microphone", description: "the agent's microphone for live calls: a device id from `callscope devices`; empty: the default microphone" },
+        SettingKey { name: "live_system", description: "the customer's system audio source for live calls: a device id from `callscope devices`; empty: the default output's monitor" },
+        SettingKey { name: "live_shortcut", description: "the desktop app's shortcut that starts and stops a live call, e.g. CommandOrControl+Shift+L; empty: none" },
     ];
 
     /// The setting called `name`.

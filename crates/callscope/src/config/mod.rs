@@ -185,10 +185,25 @@ pub struct Settings {
     pub openai_transcription_model: String,
     /// How Gemini reads a call: the redacted transcript (`text`), or the audio for stage 1.
     pub gemini_mode: GeminiMode,
+    /// The speech model for live captions (fast: `tiny.en`); the call is analysed with `model`
+    /// after it ends.
+    pub live_model: String,
+    /// The agent's microphone for live calls (a device id from `callscope devices`); empty:
+    /// the system's default microphone.
+    pub live_microphone: String,
+    /// The customer's system audio source for live calls; empty: the default output's monitor.
+    pub live_system: String,
+    /// The desktop shortcut that starts and stops a live call (`CommandOrControl+Shift+L`);
+    /// empty: none.
+    pub live_shortcut: String,
 }
 
 /// The model used when neither the settings nor `$CALLSCOPE_MODEL` name one.
 pub const DEFAULT_MODEL: &str = "base";
+/// The speech model for live captions unless the settings name another.
+pub const DEFAULT_LIVE_MODEL: &str = "tiny.en";
+/// The shortcut that starts and stops a live call unless the settings name another.
+pub const DEFAULT_LIVE_SHORTCUT: &str = "CommandOrControl+Shift+L";
 /// The Gemini model used unless the settings name another.
 pub const DEFAULT_GEMINI_MODEL: &str = "gemini-2.5-flash";
 /// The OpenAI-compatible server used unless the settings name another.
@@ -212,6 +227,10 @@ impl Default for Settings {
             transcription: TranscriptionChoice::Local,
             openai_transcription_model: DEFAULT_TRANSCRIPTION_MODEL.to_string(),
             gemini_mode: GeminiMode::Text,
+            live_model: DEFAULT_LIVE_MODEL.to_string(),
+            live_microphone: String::new(),
+            live_system: String::new(),
+            live_shortcut: DEFAULT_LIVE_SHORTCUT.to_string(),
         }
     }
 }
@@ -223,6 +242,13 @@ impl Settings {
         if self.model.is_empty() {
             return Err(ConfigError::Invalid { key: "model".into(), detail: "name a speech model, such as base or tiny.en".into() });
         }
+        self.live_model = self.live_model.trim().to_string();
+        if self.live_model.is_empty() {
+            self.live_model = DEFAULT_LIVE_MODEL.to_string();
+        }
+        self.live_microphone = self.live_microphone.trim().to_string();
+        self.live_system = self.live_system.trim().to_string();
+        self.live_shortcut = self.live_shortcut.trim().to_string();
         self.language = self.language.trim().to_lowercase();
         let language_ok = self.language == "auto"
             || ((2..=3).contains(&self.language.len()) && self.language.chars().all(|c| c.is_ascii_lowercase()));

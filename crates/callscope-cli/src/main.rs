@@ -28,6 +28,13 @@ enum Command {
     Transcribe(commands::transcribe::TranscribeArgs),
     /// Transcribe, analyse and store calls in the local library.
     Analyze(commands::analyze::AnalyzeArgs),
+    /// Record a live call (microphone = agent, system audio = customer) until Ctrl-C, then
+    /// analyse and store it.
+    Listen(commands::listen::ListenArgs),
+    /// List the microphones and system audio sources `listen` can capture.
+    Devices(commands::devices::DevicesArgs),
+    /// Analyse and store live recordings a crash cut short (`listen` does this first too).
+    Recover(commands::recover::RecoverArgs),
     /// Browse the call library: list, search, show, export, delete, reanalyze, token stats.
     #[command(subcommand)]
     Calls(commands::calls::CallsCommand),
@@ -57,9 +64,11 @@ fn open_config() -> anyhow::Result<ConfigStore> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The PulseAudio client logs an error each time a device listing disconnects; that is
+    // routine, so it is heard only at -vv.
     let default_level = match cli.verbose {
-        0 => "warn",
-        1 => "info",
+        0 => "warn,pulseaudio::client::reactor=off",
+        1 => "info,pulseaudio::client::reactor=off",
         _ => "debug",
     };
     let filter = EnvFilter::try_from_env(callscope::config::LOG).unwrap_or_else(|_| EnvFilter::new(default_level));
@@ -72,6 +81,11 @@ fn main() -> ExitCode {
         Command::Transcribe(args) => open_config().and_then(|config| commands::transcribe::run(args, &config)),
         Command::Analyze(args) => open_config()
             .and_then(|config| open_library().and_then(|mut store| commands::analyze::run(args, &config, &mut store))),
+        Command::Listen(args) => open_config()
+            .and_then(|config| open_library().and_then(|mut store| commands::listen::run(args, &config, &mut store))),
+        Command::Devices(args) => commands::devices::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Recover(args) => open_config()
+            .and_then(|config| open_library().and_then(|mut store| commands::recover::run(args, &config, &mut store))),
         Command::Calls(cmd) => open_config().and_then(|config| open_library().and_then(|mut store| commands::calls::run(cmd, &mut store, &config))),
         Command::Domains(cmd) => open_library().and_then(|mut store| commands::domains::run(cmd, &mut store)).map(|()| ExitCode::SUCCESS),
         Command::Models(cmd) => commands::models::run(cmd),

@@ -3,8 +3,11 @@
 pub mod analyze;
 pub mod calls;
 pub mod config;
+pub mod devices;
 pub mod domains;
 pub mod keys;
+pub mod listen;
 pub mod models;
 pub mod progress;
+pub mod recover;
 pub mod transcribe;

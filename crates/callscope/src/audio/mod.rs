@@ -1,14 +1,18 @@
-//! Audio in: decoding any supported file to PCM and resampling to 16 kHz.
+//! Audio in: decoding any supported file to PCM and resampling to 16 kHz; live calls from
+//! sound devices (`capture` → `live` → `recorder`).
 //!
 //! Formats are recognised by content, never by extension; channels are kept, because in a
 //! stereo call each channel is one speaker.
 
+pub mod capture;
 mod clip;
 mod decode;
 mod error;
 mod header;
 mod limits;
+pub mod live;
 mod mp4_edit;
+pub mod recorder;
 mod resample;
 mod tags;
 mod waveform;

@@ -36,6 +36,8 @@ pub struct StreamResampler {
     /// Output frames still to discard: the resampler's delay.
     skip: usize,
     frames_in: u64,
+    /// Output frames already handed out by `take_output`.
+    taken: usize,
     ratio: f64,
 }
 
@@ -66,6 +68,7 @@ impl StreamResampler {
             output: vec![Vec::new(); channels],
             skip,
             frames_in: 0,
+            taken: 0,
             ratio: f64::from(to_hz) / f64::from(from_hz),
         })
     }
@@ -113,9 +116,16 @@ impl StreamResampler {
         Ok(())
     }
 
+    /// Take the converted samples ready so far (per channel), leaving the resampler running:
+    /// for live audio, which is consumed while it streams in.
+    pub fn take_output(&mut self) -> Vec<Vec<f32>> {
+        self.taken += self.output.first().map_or(0, Vec::len);
+        self.output.iter_mut().map(std::mem::take).collect()
+    }
+
     /// Flush what is left and return the converted channels, trimmed to the exact length.
     pub fn finish(mut self) -> Result<Vec<Vec<f32>>, ResampleError> {
-        let expected = (self.frames_in as f64 * self.ratio).round() as usize;
+        let expected = ((self.frames_in as f64 * self.ratio).round() as usize).saturating_sub(self.taken);
         if let Some(r) = self.inner.as_mut() {
             let remaining: Vec<&[f32]> = self.pending.iter().map(Vec::as_slice).collect();
             let out = r.process_partial(Some(&remaining), None)?;
@@ -185,6 +195,23 @@ mod tests {
         let mut r = StreamResampler::new(8_000, 16_000, 2).unwrap();
         let err = r.push(&[&[0.0; 10]]).err();
         assert!(matches!(err, Some(ResampleError::ChannelMismatch { expected: 2, got: 1 })), "{err:?}");
+    }
+
+    #[test]
+    fn output_taken_while_streaming_adds_up_to_the_whole_conversion() {
+        let input = sine(48_000, 440.0, 48_000 * 3);
+        let mut whole = StreamResampler::new(48_000, 16_000, 1).unwrap();
+        whole.push(&[&input]).unwrap();
+        let whole = whole.finish().unwrap().remove(0);
+        let mut live = StreamResampler::new(48_000, 16_000, 1).unwrap();
+        let mut taken = Vec::new();
+        for piece in input.chunks(480) {
+            live.push(&[piece]).unwrap();
+            taken.extend(live.take_output().remove(0));
+        }
+        taken.extend(live.finish().unwrap().remove(0));
+        assert_eq!(taken.len(), 48_000);
+        assert_eq!(taken, whole);
     }
 
     #[test]

@@ -50,6 +50,11 @@ impl DataLocation {
         self.dir.join(SETTINGS_FILE)
     }
 
+    /// The folder of live call recordings (unfinished ones in its `in-progress/`).
+    pub fn recordings(&self) -> PathBuf {
+        self.dir.join("recordings")
+    }
+
     /// The folder of rotating log files.
     pub fn logs(&self) -> PathBuf {
         self.dir.join("logs")

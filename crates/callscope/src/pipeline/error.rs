@@ -1,5 +1,6 @@
 //! Why one recording could not be processed; every message names the file.
 
+use crate::audio::recorder::RecorderError;
 use crate::audio::DecodeError;
 use crate::llm::LlmError;
 use crate::models::ModelError;
@@ -70,6 +71,9 @@ pub enum PipelineError {
         #[source]
         source: LlmError,
     },
+    /// A live recording cut short by a crash could not be repaired.
+    #[error(transparent)]
+    Recording(#[from] RecorderError),
     /// The chosen cloud transcriber could not be set up.
     #[error("{source}. No file was analysed")]
     TranscriberSetup {

@@ -12,6 +12,7 @@ mod clock;
 mod codec;
 mod error;
 mod insert;
+mod live;
 mod outbox;
 mod query;
 mod read;
@@ -27,6 +28,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use clock::parse_date;
 pub use error::StoreError;
+pub use live::LiveCapture;
 pub use outbox::{OutboxEntity, OutboxEntry, OutboxOp};
 pub use query::{CallFilter, CallRow, CallSort, Page, Paging};
 pub use schema::SCHEMA_VERSION;

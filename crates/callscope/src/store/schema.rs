@@ -10,7 +10,7 @@ use crate::call::DomainCatalog;
 use super::clock;
 
 /// The schema version this build creates and expects.
-pub const SCHEMA_VERSION: usize = 4;
+pub const SCHEMA_VERSION: usize = 5;
 
 /// Version 1: the call library (mirrors the original `general`, `domain_specific`, `prompts`
 /// tables, plus segments, the domain catalog and the sync outbox).
@@ -175,6 +175,18 @@ const V3_TRANSCRIBER: &str = "ALTER TABLE general ADD COLUMN transcriber TEXT NO
 const V4_ANALYSIS_OUTCOME: &str = "ALTER TABLE general ADD COLUMN analysis_error TEXT;
 ALTER TABLE general ADD COLUMN generic_prompt INTEGER NOT NULL DEFAULT 0 CHECK (generic_prompt IN (0, 1));";
 
+/// Version 5: calls recorded live: when they started, how long they ran, the devices of each
+/// side, and whether the recording was recovered after a crash. One row per live call; a call
+/// from a file has none.
+const V5_LIVE_CALLS: &str = "CREATE TABLE live_calls (
+    call_id         INTEGER PRIMARY KEY REFERENCES general (id) ON DELETE CASCADE,
+    started_at      TEXT    NOT NULL,
+    duration_ms     INTEGER NOT NULL,
+    agent_device    TEXT,
+    customer_device TEXT,
+    recovered       INTEGER NOT NULL DEFAULT 0 CHECK (recovered IN (0, 1))
+);";
+
 /// Every migration, oldest first; the database's `user_version` counts how many have run.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -182,6 +194,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V2_SEARCH),
         M::up(V3_TRANSCRIBER),
         M::up(V4_ANALYSIS_OUTCOME),
+        M::up(V5_LIVE_CALLS),
     ])
 }
 

@@ -118,3 +118,28 @@ fn the_default_library_lives_in_callscope_data_when_it_is_set() {
     assert_eq!(store.path(), dir.path().join("callscope.sqlite3"));
     std::env::remove_var("CALLSCOPE_DATA");
 }
+
+#[test]
+fn a_library_at_version_4_upgrades_and_then_keeps_how_a_live_call_was_recorded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("v4.sqlite3");
+    migrate_to_version(&path, 4).expect("create at version 4");
+    let mut store = Store::open(&path).expect("upgrade");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    let id = store.insert_call(&light_call(1), None).expect("insert");
+    assert_eq!(store.live_capture(id).expect("read"), None, "a call from a file was not live");
+    let capture = callscope::store::LiveCapture {
+        started_at: "2026-12-07T14:05:09Z".into(),
+        duration_ms: 25_400,
+        agent_device: Some("Headset Microphone".into()),
+        customer_device: Some("Monitor of Speakers".into()),
+        recovered: true,
+    };
+    store.set_live_capture(id, &capture).expect("mark live");
+    drop(store);
+    let mut store = Store::open(&path).expect("reopen");
+    assert_eq!(store.live_capture(id).expect("read"), Some(capture.clone()));
+    assert!(matches!(store.set_live_capture(id + 100, &capture), Err(StoreError::CallNotFound { .. })));
+    store.delete_call(id).expect("delete");
+    assert_eq!(store.live_capture(id).expect("read"), None, "deleting a call deletes its live record");
+}

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use callscope::call::CallAnalysis;
-use callscope::store::FieldCorrection;
+use callscope::store::{FieldCorrection, LiveCapture};
 use callscope::stt::Speaker;
 
 use super::{clock, label};
@@ -163,6 +163,15 @@ pub(crate) fn write_report(
         )?;
     }
     Ok(())
+}
+
+/// How a live call was recorded, as a few lines above its report.
+pub(crate) fn write_live(out: &mut dyn Write, live: &LiveCapture) -> io::Result<()> {
+    let recovered = if live.recovered { ", recovered after a crash" } else { "" };
+    writeln!(out, "Recorded live at {} for {}{recovered}", live.started_at, clock(live.duration_ms))?;
+    let device = |d: &Option<String>| d.clone().unwrap_or_else(|| "not captured".into());
+    writeln!(out, "  Agent on {}; customer on {}", device(&live.agent_device), device(&live.customer_device))?;
+    writeln!(out)
 }
 
 /// `text` broken into lines of at most `width` characters at spaces.

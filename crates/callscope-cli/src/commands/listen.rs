@@ -1,0 +1,162 @@
+//! `callscope listen`: record a live call from the microphone (agent) and system audio
+//! (customer) until Ctrl-C or SIGTERM, then analyse and store it like `callscope analyze`.
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use callscope::audio::capture::{find_device, CaptureDevice, DeviceCall, DeviceCallSetup, DeviceKind};
+use callscope::audio::live::{ChannelLevel, LiveEvent};
+use callscope::audio::recorder::FinishedRecording;
+use callscope::config::{data_location, ConfigStore};
+use callscope::pipeline::{self, Job};
+use callscope::progress::CancelToken;
+use callscope::store::Store;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::analyze::with_hint;
+use super::calls::write_report;
+use super::progress::{show, Bars};
+use super::recover::{build_job, recover_all};
+
+/// Arguments of `callscope listen`.
+#[derive(Args)]
+pub struct ListenArgs {
+    /// The agent's microphone: an id or (part of a) name from `callscope devices`, or
+    /// `default`. With neither --mic nor --system, both defaults are captured.
+    #[arg(long, value_name = "DEV")]
+    mic: Option<String>,
+    /// The customer's system audio source (what the softphone plays), as for --mic.
+    #[arg(long, value_name = "DEV")]
+    system: Option<String>,
+    /// Speech model for live captions; the stored analysis uses the `model` setting (base).
+    #[arg(long, default_value = "tiny.en")]
+    model: String,
+    /// Only record: do not analyse and store the call when it ends.
+    #[arg(long)]
+    no_analyze: bool,
+    /// Print the stored call as JSON instead of a report.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Record until interrupted, then analyse; recordings a crash cut short are taken care of first.
+pub fn run(args: ListenArgs, config: &ConfigStore, store: &mut Store) -> anyhow::Result<ExitCode> {
+    let recordings = data_location()?.recordings();
+    // The job is built before anything is captured, so a missing model fails now, not after the call.
+    let job = if args.no_analyze { None } else { Some(build_job(config)?) };
+    recover_all(&recordings, job.as_ref(), store, args.json)?;
+    let (microphone, system) = devices(&args)?;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop)).context("listening for Ctrl-C")?;
+    }
+    let (events_tx, events) = mpsc::channel();
+    tracing::debug!(caption_model = %args.model, "live captions are not wired yet");
+    // The streaming transcriber plugs in here as the `consumer`; its caption events are shown
+    // where `report` says.
+    let setup = DeviceCallSetup { microphone: microphone.clone(), system: system.clone(), recordings, consumer: None };
+    let call = DeviceCall::start(setup, events_tx)?;
+    for (who, device) in [("agent", &microphone), ("customer", &system)] {
+        match device {
+            Some(d) => eprintln!("{who}: {} ({})", d.name, d.id),
+            None => eprintln!("{who}: not captured"),
+        }
+    }
+    eprintln!("recording; press Ctrl-C to stop");
+    let status = status_line();
+    while !stop.load(Ordering::SeqCst) {
+        match events.recv_timeout(Duration::from_millis(200)) {
+            Ok(event) => report(&status, event),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    status.finish_and_clear();
+    let recording = call.stop().context("finishing the recording")?;
+    eprintln!("recorded {} ({:.1} s)", recording.path.display(), recording.duration_ms as f64 / 1000.0);
+    if let Some(reason) = &recording.cut_short {
+        eprintln!("warning: the recording stopped early: {reason}");
+    }
+    match job {
+        Some(job) => analyse(&recording, &job, store, args.json),
+        None => {
+            println!("{}", recording.path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The devices asked for; with none asked for, both defaults (either may be missing).
+fn devices(args: &ListenArgs) -> anyhow::Result<(Option<CaptureDevice>, Option<CaptureDevice>)> {
+    if args.mic.is_none() && args.system.is_none() {
+        let mic = find_device("default", DeviceKind::Microphone).map_err(|e| eprintln!("note: {e}")).ok();
+        let system = find_device("default", DeviceKind::System).map_err(|e| eprintln!("note: {e}")).ok();
+        if mic.is_none() && system.is_none() {
+            anyhow::bail!("no default microphone or system audio source; name them with --mic and --system (`callscope devices` lists them)");
+        }
+        return Ok((mic, system));
+    }
+    let mic = args.mic.as_deref().map(|q| find_device(q, DeviceKind::Microphone)).transpose()?;
+    let system = args.system.as_deref().map(|q| find_device(q, DeviceKind::System)).transpose()?;
+    Ok((mic, system))
+}
+
+fn status_line() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(ProgressStyle::with_template("{spinner:.red} REC {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar
+}
+
+/// One live event on the terminal: levels on the status line, problems as lines of their own.
+fn report(status: &ProgressBar, event: LiveEvent) {
+    match event {
+        LiveEvent::Levels { elapsed_ms, agent, customer } => {
+            let secs = elapsed_ms / 1000;
+            status.set_message(format!("{:02}:{:02}  agent {}  customer {}", secs / 60, secs % 60, meter(agent), meter(customer)));
+            status.tick();
+        }
+        LiveEvent::DeviceLost { side, device, reason } => {
+            status.suspend(|| eprintln!("warning: lost the {side}'s device {device}: {reason}; recording goes on with silence on that side"));
+        }
+        LiveEvent::RecordingFailed { path, reason } => status.suspend(|| eprintln!("error: recording to {path} stopped: {reason}")),
+        LiveEvent::Drift { side, ppm } => tracing::info!(%side, ppm, "clock drift"),
+        LiveEvent::Flushed { .. } => {}
+    }
+    // Captions go here once the streaming transcriber sends them: a partial rewritten on the
+    // status line (`status.set_message`) on a terminal, a final printed above it
+    // (`status.println`), and only finals when stderr is piped.
+}
+
+/// A level as a small bar and its dBFS.
+fn meter(level: ChannelLevel) -> String {
+    let filled = (((level.rms_db + 60.0) / 6.0).clamp(0.0, 10.0)) as usize;
+    format!("{:<10} {:>4.0} dB", "|".repeat(filled), level.rms_db.max(-99.0))
+}
+
+fn analyse(recording: &FinishedRecording, job: &Job, store: &mut Store, json: bool) -> anyhow::Result<ExitCode> {
+    let bars = Bars::new();
+    let bar = bars.file(&pipeline::file_name(&recording.path));
+    let on_bar = bar.clone();
+    let result = pipeline::block_on(pipeline::store_live_recording(recording, job, store, Arc::new(move |p| show(&on_bar, p)), &CancelToken::new()));
+    bar.finish_and_clear();
+    let call = result.map_err(with_hint).with_context(|| format!("the recording is kept at {}; analyse it with `callscope analyze`", recording.path.display()))?;
+    print_call(&call, json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The stored call as `analyze` prints it (report or JSON).
+pub fn print_call(call: &callscope::call::CallAnalysis, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(call)?);
+    } else {
+        write_report(&mut std::io::stdout().lock(), call, &[])?;
+        println!();
+    }
+    Ok(())
+}

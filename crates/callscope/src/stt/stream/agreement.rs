@@ -2,14 +2,16 @@
 //!
 //! Each decode of a speaker's window is a hypothesis. A word is committed once two consecutive
 //! hypotheses agree on it and on everything before it; committed words are never revised, so
-//! later hypotheses are compared only past the last committed word (by time, then by dropping a
-//! repeat of the committed tail that a slightly shifted timestamp let through).
+//! later hypotheses are compared only past the last committed word: by time (words starting
+//! after its start; word ends are Whisper's token ends, which often stretch over the next word),
+//! then by dropping a repeat of the committed tail that a shifted timestamp let through.
 
 use crate::stt::normalise_words;
 
-/// A word that starts this long before the last committed word's end may still be new
-/// (timestamps of one word move by a few tens of ms between decodes).
-const START_TOLERANCE_MS: u64 = 300;
+/// A word starting less than this after the last committed word's start is that word again.
+const SAME_START_MS: u64 = 60;
+/// A hypothesis opening within this of the last committed word may open by repeating it.
+const REPEAT_WITHIN_MS: u64 = 1_000;
 /// Longest repeat of the committed tail looked for at the head of a hypothesis.
 const MAX_REPEAT_WORDS: usize = 5;
 
@@ -51,6 +53,8 @@ impl TimedWord {
 pub struct Agreement {
     /// End of the last committed word (ms on the call's timeline).
     committed_end_ms: Option<u64>,
+    /// Start of the last committed word.
+    committed_start_ms: Option<u64>,
     /// Keys of the last committed words, oldest first.
     committed_tail: Vec<String>,
     /// The latest hypothesis past the committed words: shown, not yet settled.
@@ -94,14 +98,18 @@ impl Agreement {
         &self.tentative
     }
 
-    /// End of the last committed word, if any.
-    pub fn committed_end_ms(&self) -> Option<u64> {
-        self.committed_end_ms
+    /// Where the window's audio may be cut once everything before it is committed: the end of
+    /// the last committed word, but not past the start of the first tentative one.
+    pub fn cut_ms(&self) -> Option<u64> {
+        let end = self.committed_end_ms?;
+        let start = self.committed_start_ms.unwrap_or(end);
+        Some(self.tentative.first().map_or(end, |next| end.min(next.start_ms.max(start))))
     }
 
     fn commit(&mut self, words: Vec<TimedWord>) -> Vec<TimedWord> {
         if let Some(last) = words.last() {
             self.committed_end_ms = Some(self.committed_end_ms.map_or(last.end_ms, |e| e.max(last.end_ms)));
+            self.committed_start_ms = Some(self.committed_start_ms.map_or(last.start_ms, |s| s.max(last.start_ms)));
         }
         self.committed_tail.extend(words.iter().map(|w| w.key.clone()));
         let excess = self.committed_tail.len().saturating_sub(MAX_REPEAT_WORDS);
@@ -111,16 +119,15 @@ impl Agreement {
 
     /// The hypothesis without the words already committed.
     fn past_committed(&self, hypothesis: Vec<TimedWord>) -> Vec<TimedWord> {
-        let Some(end) = self.committed_end_ms else { return hypothesis };
-        let mut fresh: Vec<TimedWord> =
-            hypothesis.into_iter().filter(|w| w.start_ms + START_TOLERANCE_MS > end).collect();
+        let Some(last) = self.committed_start_ms else { return hypothesis };
+        let mut fresh: Vec<TimedWord> = hypothesis.into_iter().filter(|w| w.start_ms >= last + SAME_START_MS).collect();
         // A committed word let through by the tolerance: the hypothesis opens with the end of
         // what was already committed. Drop the longest such repeat.
         let longest = (1..=MAX_REPEAT_WORDS.min(fresh.len()).min(self.committed_tail.len()))
             .rev()
             .find(|&n| {
                 let tail = &self.committed_tail[self.committed_tail.len() - n..];
-                fresh[..n].iter().zip(tail).all(|(w, key)| &w.key == key) && fresh[0].start_ms < end + START_TOLERANCE_MS
+                fresh[..n].iter().zip(tail).all(|(w, key)| &w.key == key) && fresh[0].start_ms < last + REPEAT_WITHIN_MS
             });
         if let Some(n) = longest {
             fresh.drain(..n);
@@ -164,7 +171,7 @@ mod tests {
         let settled = a.insert(hyp("Thank you, for calling Summit", 0), u64::MAX);
         assert_eq!(texts(&settled), "Thank you, for");
         assert_eq!(texts(a.tentative()), "calling Summit");
-        assert_eq!(a.committed_end_ms(), Some(1_100));
+        assert_eq!(a.cut_ms(), Some(1_100));
     }
 
     #[test]
@@ -222,6 +229,18 @@ mod tests {
         a.insert(hyp("two words", 0), u64::MAX);
         assert_eq!(texts(&a.insert(hyp("two words", 0), 500)), "two");
         assert_eq!(texts(&a.insert(hyp("two words more", 0), u64::MAX)), "words");
+    }
+
+    #[test]
+    fn a_new_word_under_the_stretched_end_of_the_last_committed_one_is_kept() {
+        let mut a = Agreement::default();
+        let mut stretched = hyp("over the", 0);
+        stretched[1].end_ms = 1_500;
+        a.insert(stretched.clone(), u64::MAX);
+        assert_eq!(texts(&a.insert(stretched, u64::MAX)), "over the");
+        assert_eq!(texts(&a.insert(hyp("over the phone", 0), u64::MAX)), "");
+        assert_eq!(texts(a.tentative()), "phone");
+        assert_eq!(a.cut_ms(), Some(800), "the cut is at the next word, not the stretched end");
     }
 
     #[test]

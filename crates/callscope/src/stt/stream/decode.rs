@@ -102,3 +102,36 @@ fn words_of(raw: &[RawSegment]) -> Vec<TimedWord> {
         .filter_map(|w| TimedWord::new(&String::from_utf8_lossy(&w.bytes), w.start_ms, w.end_ms, w.probability))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<TimedWord> {
+        text.split_whitespace().enumerate().filter_map(|(i, w)| TimedWord::new(w, i as u64 * 300, i as u64 * 300 + 250, 0.9)).collect()
+    }
+
+    fn text(words: &[TimedWord]) -> String {
+        words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn a_hypothesis_that_repeats_itself_at_the_end_is_cut_back_to_one_copy() {
+        let mut w = words("How can I help you? How can I help you?");
+        drop_repeated_tail(&mut w);
+        assert_eq!(text(&w), "How can I help you?");
+        let mut w = words("calling service. Thank you for calling service. Thank you for calling service.");
+        drop_repeated_tail(&mut w);
+        assert_eq!(text(&w), "calling service. Thank you for calling service.");
+    }
+
+    #[test]
+    fn a_word_said_twice_on_purpose_is_kept() {
+        let mut w = words("it is four four two");
+        drop_repeated_tail(&mut w);
+        assert_eq!(text(&w), "it is four four two");
+        let mut w = words("no no");
+        drop_repeated_tail(&mut w);
+        assert_eq!(text(&w), "no no");
+    }
+}

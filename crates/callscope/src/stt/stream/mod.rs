@@ -101,6 +101,20 @@ pub struct StreamStats {
     pub skipped_ms: u64,
 }
 
+/// The backlog as both sides see it: what the worker has not decoded, plus what the capture
+/// handed over that the worker has not taken yet.
+#[derive(Debug, Default)]
+struct Backlog {
+    undecoded_ms: AtomicU64,
+    queued_samples: AtomicU64,
+}
+
+impl Backlog {
+    fn total_ms(&self) -> u64 {
+        self.undecoded_ms.load(Ordering::Relaxed) + self.queued_samples.load(Ordering::Relaxed) * 1000 / 16_000
+    }
+}
+
 enum Command {
     Audio(Speaker, Vec<f32>),
     Finish,
@@ -110,7 +124,7 @@ enum Command {
 pub struct LiveTranscriber {
     inbox: Sender<Command>,
     worker: Option<JoinHandle<Result<StreamStats, SttError>>>,
-    backlog_ms: Arc<AtomicU64>,
+    backlog: Arc<Backlog>,
 }
 
 impl LiveTranscriber {
@@ -118,13 +132,13 @@ impl LiveTranscriber {
     pub fn start(model: Arc<WhisperTranscriber>, options: StreamOptions) -> Result<(Self, Receiver<StreamEvent>), SttError> {
         let (events, receiver) = mpsc::channel();
         let (inbox, commands) = mpsc::channel();
-        let backlog_ms = Arc::new(AtomicU64::new(0));
-        let worker = worker::Worker::new(model, options, events, Arc::clone(&backlog_ms))?;
+        let backlog = Arc::new(Backlog::default());
+        let worker = worker::Worker::new(model, options, events, Arc::clone(&backlog))?;
         let handle = std::thread::Builder::new()
             .name("live-captions".into())
             .spawn(move || worker.run(commands))
             .map_err(|e| SttError::Whisper { detail: format!("could not start the live caption thread: {e}") })?;
-        Ok((LiveTranscriber { inbox, worker: Some(handle), backlog_ms }, receiver))
+        Ok((LiveTranscriber { inbox, worker: Some(handle), backlog }, receiver))
     }
 
     /// Hand over `speaker`'s next samples (16 kHz mono, continuing the call's timeline). Cheap
@@ -133,13 +147,14 @@ impl LiveTranscriber {
         if speaker == Speaker::Unknown || samples.is_empty() {
             return;
         }
+        self.backlog.queued_samples.fetch_add(samples.len() as u64, Ordering::Relaxed);
         // A send fails only when the worker has stopped; `finish` reports why.
         let _ = self.inbox.send(Command::Audio(speaker, samples.to_vec()));
     }
 
-    /// Audio received but not yet decoded, summed over speakers (ms), as of the last decision.
+    /// Audio pushed but not yet decoded, summed over speakers (ms).
     pub fn backlog_ms(&self) -> u64 {
-        self.backlog_ms.load(Ordering::Relaxed)
+        self.backlog.total_ms()
     }
 
     /// End the session: every utterance is closed and decoded, its last `Final`s are sent, and

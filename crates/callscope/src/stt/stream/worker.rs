@@ -13,7 +13,7 @@
 //! endpoints and full windows are decoded). Past `max_backlog_ms` the oldest ended utterances
 //! are skipped with a `Skipped` event, so captions never lag without bound.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::sync::Arc;
 use std::time::Instant;
@@ -21,7 +21,7 @@ use std::time::Instant;
 use super::agreement::{text_of, TimedWord};
 use super::channel::{ms, sample_at, ChannelStream, Utterance};
 use super::decode::WindowDecoder;
-use super::{Command, StreamEvent, StreamOptions, StreamStats};
+use super::{Backlog, Command, StreamEvent, StreamOptions, StreamStats};
 use crate::stt::activity::CROSSTALK_RATIO;
 use crate::stt::vad::SpeechFilter;
 use crate::stt::{Segment, Speaker, SttError, WhisperTranscriber};
@@ -64,7 +64,7 @@ pub(super) struct Worker {
     filter: Option<SpeechFilter>,
     events: Sender<StreamEvent>,
     options: StreamOptions,
-    backlog_ms: Arc<AtomicU64>,
+    backlog: Arc<Backlog>,
     stats: StreamStats,
     level: usize,
 }
@@ -74,7 +74,7 @@ impl Worker {
         model: Arc<WhisperTranscriber>,
         options: StreamOptions,
         events: Sender<StreamEvent>,
-        backlog_ms: Arc<AtomicU64>,
+        backlog: Arc<Backlog>,
     ) -> Result<Self, SttError> {
         let filter = options.vad_model.as_deref().map(SpeechFilter::load).transpose()?;
         let decoder = WindowDecoder::new(model, options.threads, &options.language, options.shrink_audio_ctx)?;
@@ -83,7 +83,7 @@ impl Worker {
             ChannelStream::new(Speaker::Agent, options.endpoint_ms, confirmed),
             ChannelStream::new(Speaker::Customer, options.endpoint_ms, confirmed),
         ];
-        Ok(Worker { channels, decoder, filter, events, options, backlog_ms, stats: StreamStats::default(), level: 0 })
+        Ok(Worker { channels, decoder, filter, events, options, backlog, stats: StreamStats::default(), level: 0 })
     }
 
     /// Work until `finish` (or the session is dropped), then flush.
@@ -119,6 +119,7 @@ impl Worker {
     fn take(&mut self, command: Command) -> bool {
         match command {
             Command::Audio(speaker, samples) => {
+                self.backlog.queued_samples.fetch_sub(samples.len() as u64, Ordering::Relaxed);
                 let index = usize::from(speaker == Speaker::Customer);
                 self.channels[index].receive(&samples);
                 false
@@ -176,7 +177,7 @@ impl Worker {
             backlog = self.backlog();
         }
         self.stats.max_backlog_ms = self.stats.max_backlog_ms.max(backlog);
-        self.backlog_ms.store(backlog, Ordering::Relaxed);
+        self.backlog.undecoded_ms.store(backlog, Ordering::Relaxed);
         let level = DEGRADE_MS.iter().filter(|&&limit| backlog >= limit).count();
         if level != self.level {
             tracing::info!(backlog_ms = backlog, from = self.level, to = level, "live captions: partial decoding level changed");
@@ -270,13 +271,13 @@ impl Worker {
             }
             Job::Cut(_) => {
                 settled.extend(utterance.agreement.commit_ended_by(end_ms.saturating_sub(CUT_KEEP_MS)));
-                let cut_ms = utterance.agreement.committed_end_ms().unwrap_or(0).max(end_ms.saturating_sub(CUT_KEEP_MS));
+                let cut_ms = utterance.agreement.cut_ms().unwrap_or(0).max(end_ms.saturating_sub(CUT_KEEP_MS));
                 cut_window(utterance, cut_ms);
                 self.stats.partial_decodes += 1;
             }
             Job::Partial(_) => {
                 if ms(utterance.samples.len()) > TRIM_AFTER_MS {
-                    if let Some(committed) = utterance.agreement.committed_end_ms() {
+                    if let Some(committed) = utterance.agreement.cut_ms() {
                         cut_window(utterance, committed);
                     }
                 }

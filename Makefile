@@ -12,7 +12,7 @@ CLI := target/release/callscope
 # alone, and cargo then rebuilt ~140 crates (4-6 min in CI) for the e2e step.
 DEBUG_CLI := target/debug/callscope
 
-.PHONY: run test setup system wheels models fixtures build bench accuracy tokens clean-cache ui bindings e2e tauri-driver bench-desktop
+.PHONY: run test setup system wheels models fixtures build bench bench-live accuracy tokens clean-cache ui bindings e2e tauri-driver bench-desktop
 
 ## The desktop app on the embedded default (offline analyzer, `base` model). Without a display
 ## (CI, ssh) it transcribes a rendered fixture call with the CLI instead.
@@ -90,7 +90,18 @@ bench: setup
 	$(TEST_ENV) $(CLI) models install base
 	$(TEST_ENV) $(CLI) models install tiny.en
 	$(TEST_ENV) python3 scripts/bench.py $(BENCH_ARGS)
+	$(MAKE) bench-live
 	$(MAKE) bench-desktop
+
+## Live captions of a rendered fixture call fed at real-time pace (both channels, tiny.en):
+## latency from each script word's end to its first caption and to its Final (p50/p95), live
+## vs batch WER, backlog maximum, CPU and load. `make bench-live LIVE_BENCH_ARGS="--call call_10"`;
+## options at the top of crates/callscope/examples/live_bench.rs.
+LIVE_BENCH_ARGS ?=
+bench-live: setup
+	cargo build -p callscope-cli
+	$(TEST_ENV) $(DEBUG_CLI) models install tiny.en
+	$(TEST_ENV) cargo run -q -p callscope --example live_bench -- $(LIVE_BENCH_ARGS)
 
 ## LLM tokens per fixture call: Gemini text mode (counted from the requests Callscope really builds,
 ## against a loopback Gemini, 4 characters per token) vs the original two-stage audio pipeline

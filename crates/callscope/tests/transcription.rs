@@ -2,6 +2,10 @@
 //! speaker attribution on a rendered stereo call, mono handling and cancellation.
 //!
 //! Models come from `$CALLSCOPE_MODELS` (`make test` installs tiny.en and base there).
+//! Live captions are tested in `transcription/live.rs`.
+
+#[path = "transcription/live.rs"]
+mod live;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -5,23 +5,23 @@
 //! skip each channel's silence.
 
 /// Analysis frame length.
-const FRAME_MS: u64 = 20;
+pub(super) const FRAME_MS: u64 = 20;
 /// Gaps shorter than this inside one speaker's speech are bridged (breaths, stop consonants).
 const BRIDGE_MS: u64 = 350;
 /// Bursts shorter than this are ignored (clicks, line noise).
-const MIN_SPEECH_MS: u64 = 120;
+pub(super) const MIN_SPEECH_MS: u64 = 120;
 /// Context kept before and after each region so word onsets and endings are not clipped.
-const PAD_MS: u64 = 150;
+pub(super) const PAD_MS: u64 = 150;
 /// A frame is speech when it is this many times louder (in RMS) than the channel's noise floor.
-const FLOOR_FACTOR: f32 = 4.0;
+pub(super) const FLOOR_FACTOR: f32 = 4.0;
 /// Absolute RMS below which nothing counts as speech (digital silence, dither).
-const MIN_RMS: f32 = 0.003;
+pub(super) const MIN_RMS: f32 = 0.003;
 /// The threshold never rises above this (−40 dBFS): when music or noise fills most of a
 /// channel the "floor" is that sound, and a threshold above it would drop the speech too.
 /// Such stretches become long regions, which the Silero filter then checks.
-const MAX_THRESHOLD: f32 = 0.01;
+pub(super) const MAX_THRESHOLD: f32 = 0.01;
 /// Energy ratio to the other channel below which a frame is taken as echo or crosstalk.
-const CROSSTALK_RATIO: f32 = 0.05;
+pub(super) const CROSSTALK_RATIO: f32 = 0.05;
 
 /// A stretch of one channel's samples that contains speech, as sample indices `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,14 +67,19 @@ pub fn speech_regions(channels: &[&[f32]], sample_rate_hz: u32) -> Vec<Vec<Speec
 }
 
 fn frame_rms(samples: &[f32], frame: usize) -> Vec<f32> {
-    samples
-        .chunks(frame)
-        .map(|c| (c.iter().map(|x| x * x).sum::<f32>() / c.len() as f32).sqrt())
-        .collect()
+    samples.chunks(frame).map(rms).collect()
+}
+
+/// Root-mean-square level of one frame (0 for an empty one).
+pub(super) fn rms(frame: &[f32]) -> f32 {
+    if frame.is_empty() {
+        return 0.0;
+    }
+    (frame.iter().map(|x| x * x).sum::<f32>() / frame.len() as f32).sqrt()
 }
 
 /// The 10th percentile of frame energies above digital silence: the line's background level.
-fn noise_floor(energies: &[f32]) -> f32 {
+pub(super) fn noise_floor(energies: &[f32]) -> f32 {
     let mut audible: Vec<f32> = energies.iter().copied().filter(|e| *e > 1e-5).collect();
     if audible.is_empty() {
         return 0.0;

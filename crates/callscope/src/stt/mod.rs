@@ -11,6 +11,7 @@ mod assemble;
 mod cloud;
 mod hallucination;
 mod splice;
+pub mod stream;
 mod subtitles;
 mod transcript;
 mod upload;

@@ -20,7 +20,7 @@ use crate::audio::{AudioClip, WHISPER_SAMPLE_RATE_HZ};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
 
 /// Whisper ignores input shorter than a second; shorter speech is padded with silence.
-const MIN_SAMPLES: usize = WHISPER_SAMPLE_RATE_HZ as usize * 11 / 10;
+pub(super) const MIN_SAMPLES: usize = WHISPER_SAMPLE_RATE_HZ as usize * 11 / 10;
 
 /// A loaded Whisper model, shareable between threads; one per model file per process.
 pub struct WhisperTranscriber {
@@ -69,6 +69,11 @@ impl WhisperTranscriber {
     /// The model file this transcriber was loaded from.
     pub fn model_path(&self) -> &Path {
         &self.model_path
+    }
+
+    /// The loaded model, for decoders that keep their own state (live captions).
+    pub(super) fn context(&self) -> &WhisperContext {
+        &self.ctx
     }
 
     /// Run Whisper once over `samples` (16 kHz mono), reporting 0…1 through `on_progress`.
@@ -146,7 +151,7 @@ const CHECK_MARGIN_MS: u64 = 200;
 
 /// The segments, without those that are only stock phrases where the speech-activity model
 /// hears no speech (times are the splice's).
-fn heard_as_speech(raw: Vec<RawSegment>, samples: &[f32], filter: &SpeechFilter) -> Result<Vec<RawSegment>, SttError> {
+pub(super) fn heard_as_speech(raw: Vec<RawSegment>, samples: &[f32], filter: &SpeechFilter) -> Result<Vec<RawSegment>, SttError> {
     let at = |ms: u64| ((ms * u64::from(WHISPER_SAMPLE_RATE_HZ) / 1000) as usize).min(samples.len());
     let mut kept = Vec::with_capacity(raw.len());
     for segment in raw {
@@ -171,7 +176,7 @@ unsafe extern "C" fn abort_when_flagged(data: *mut std::ffi::c_void) -> bool {
     flag.load(Ordering::Relaxed)
 }
 
-fn read_segments(ctx: &WhisperContext, state: &whisper_rs::WhisperState) -> Vec<RawSegment> {
+pub(super) fn read_segments(ctx: &WhisperContext, state: &whisper_rs::WhisperState) -> Vec<RawSegment> {
     let eot = ctx.token_eot();
     let mut out = Vec::new();
     for segment in state.as_iter() {

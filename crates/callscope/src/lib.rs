@@ -8,6 +8,7 @@ pub mod call;
 pub mod config;
 pub mod export;
 pub mod jobs;
+pub mod live;
 pub mod llm;
 pub mod models;
 pub mod pipeline;

@@ -66,7 +66,7 @@ bench-desktop: setup ui tauri-driver
 e2e: setup ui tauri-driver
 	$(TEST_ENV) cargo build --workspace --all-targets
 	$(TEST_ENV) $(DEBUG_CLI) models install tiny.en
-	$(TEST_ENV) cargo test --workspace --test desktop -- --ignored --nocapture
+	$(TEST_ENV) cargo test --workspace --test desktop -- --ignored --nocapture --test-threads=1
 
 setup: system wheels fixtures
 

@@ -21,6 +21,12 @@ const COMMANDS: &[&str] = &[
     "remove_key",
     "choose_data_dir",
     "reset_data_dir",
+    "usage_report",
+    "reanalyze_call",
+    "live_setup",
+    "start_live",
+    "stop_live",
+    "live_status",
 ];
 
 fn main() {

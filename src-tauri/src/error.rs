@@ -38,6 +38,7 @@ macro_rules! from_error {
 from_error!(
     callscope::store::StoreError,
     callscope::config::ConfigError,
+    callscope::audio::capture::CaptureError,
     callscope::models::ModelError,
     callscope::audio::DecodeError,
     callscope::export::ExportError,

@@ -5,7 +5,9 @@ pub mod api;
 mod commands;
 mod error;
 mod library;
+mod live;
 mod logging;
+mod shortcut;
 mod views;
 
 use std::sync::Arc;
@@ -20,6 +22,7 @@ use callscope::jobs::{JobQueue, QueueOptions, UpdateSink};
 use callscope::secrets::Keyring;
 
 use crate::library::Library;
+use crate::live::LiveCalls;
 use crate::views::JobEvent;
 
 /// Start the app; returns when the last window closes.
@@ -40,6 +43,7 @@ pub fn run() -> Result<(), String> {
         }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .invoke_handler(invoke_handler)
         .on_page_load(move |webview, payload| {
             if payload.event() == PageLoadEvent::Finished {
@@ -60,6 +64,8 @@ pub fn run() -> Result<(), String> {
             let options = QueueOptions { library: location.library(), models: None, workers: 1, keys: Keyring::os() };
             app.manage(JobQueue::start(options, Arc::clone(&config), sink));
             app.manage(Library::new(location.library()));
+            app.manage(LiveCalls::new(location.recordings(), location.library()));
+            let _ = shortcut::register(app.handle(), &config.get().live_shortcut);
             app.manage(config);
             app.manage(Keyring::os());
             app.manage(location);

@@ -2,6 +2,8 @@
 //! TypeScript types), and the job event. Every call, library and job type the UI sees is the
 //! engine's own.
 
+use callscope::audio::capture::CaptureDevice;
+use callscope::audio::live::CallSide;
 use callscope::config::{DataDirOrigin, Settings};
 use callscope::jobs::JobUpdate;
 use callscope::secrets::{SecretKind, SecretStatus};
@@ -77,4 +79,39 @@ impl SecretView {
         };
         SecretView { kind, label: kind.label().to_string(), status, warning, used_by: used_by.to_string() }
     }
+}
+
+/// Where a live call is and what it hears, sent to the window as the `live-event` event.
+#[derive(Debug, Clone, Serialize, Type, tauri_specta::Event)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// Recording has begun on these devices (names); `notice` says what is missing (captions).
+    Started { started_at: String, microphone: Option<String>, system: Option<String>, notice: Option<String> },
+    /// About ten times a second: each side's level in percent (0 at −60 dBFS and below, 100
+    /// at full scale) and how long the call has run.
+    Levels { agent: u8, customer: u8, elapsed_ms: u64 },
+    /// Words heard: revisable until `is_final`, never changed after.
+    Caption { speaker: CallSide, start_ms: u64, end_ms: u64, text: String, is_final: bool },
+    /// Audio the captions skipped to keep up (the recording keeps it).
+    Skipped { speaker: CallSide, start_ms: u64, end_ms: u64 },
+    /// A side's device went away; the call goes on with silence on that side.
+    DeviceLost { speaker: CallSide, device: String, at_ms: u64 },
+    /// The call ended; its recording is being analysed (by the queue's job `job_id` when set).
+    Stopped { duration_ms: u64, job_id: Option<u32> },
+    /// The analysed call is in the library.
+    Stored { call_id: i64 },
+    /// Something stopped the call or its analysis; the message says what is kept.
+    Failed { message: String },
+}
+
+/// What the Live screen offers: the devices, the ones to preselect (remembered, else the
+/// defaults), why system audio is unavailable here (if it is) and the start/stop shortcut.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename = "LiveSetup")]
+pub struct LiveSetupView {
+    pub devices: Vec<CaptureDevice>,
+    pub system_unsupported: Option<String>,
+    pub microphone: Option<String>,
+    pub system: Option<String>,
+    pub shortcut: Option<String>,
 }

@@ -4,4 +4,5 @@
 pub mod analyze;
 pub mod call;
 pub mod library;
+pub mod live;
 pub mod settings;

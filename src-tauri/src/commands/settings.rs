@@ -39,9 +39,17 @@ pub async fn save_settings(
     store: State<'_, Arc<ConfigStore>>,
     paths: State<'_, DataLocation>,
     keyring: State<'_, Keyring>,
+    app: tauri::AppHandle,
 ) -> Result<SettingsView, CommandError> {
     let settings_store = Arc::clone(&store);
+    let shortcut_before = store.get().live_shortcut;
     with_keyring(&keyring, SAVE_WAIT, move |keyring| save_with_keys(&settings_store, settings, &keys, keyring)).await?;
+    let shortcut = store.get().live_shortcut;
+    if shortcut != shortcut_before {
+        if let Some(problem) = crate::shortcut::register(&app, &shortcut) {
+            return Err(CommandError::new(format!("Settings saved, but {problem}")));
+        }
+    }
     settings_view(&store, &paths, &keyring).await
 }
 

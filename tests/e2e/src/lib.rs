@@ -12,6 +12,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod library;
 pub mod memory;
+pub mod pulse;
 pub mod reference;
 
 /// A result whose error is a message for the test log.
@@ -43,7 +44,7 @@ pub struct Launch {
     /// Prepares the data folder (e.g. seeds a library) before the app starts.
     pub prepare: Option<Prepare>,
     /// More environment for the app (and the WebDriver processes that start it).
-    pub extra_env: Vec<(&'static str, &'static str)>,
+    pub extra_env: Vec<(&'static str, String)>,
 }
 
 impl Desktop {
@@ -88,7 +89,7 @@ impl Desktop {
             ("CALLSCOPE_MODELS", launch.models.display().to_string()),
             ("CALLSCOPE_MODEL", launch.model.clone()),
         ];
-        let env: Vec<(&str, String)> = env.into_iter().chain(launch.extra_env.iter().map(|(k, v)| (*k, v.to_string()))).collect();
+        let env: Vec<(&str, String)> = env.into_iter().chain(launch.extra_env.iter().map(|(k, v)| (*k, v.clone()))).collect();
         let driver = Command::new(tauri_driver()?)
             .args(["--port", &port.to_string(), "--native-port", &driver_port.to_string()])
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))

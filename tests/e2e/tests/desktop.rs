@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 use callscope_e2e::{workspace_root, Desktop, Launch, Outcome};
 
+#[path = "desktop/live.rs"]
+mod live;
+
 /// call_12: 39 s, retail/order_status, customer "Ethan Park", order 7741932, a standing desk.
 const FIXTURE: &str = "tests/fixtures/generated/calls/call_12.wav";
 
@@ -27,7 +30,7 @@ async fn a_dropped_call_is_analysed_shown_and_found_again() {
         // Without a GPU the app switches WebKit to its shared-memory renderer (less memory), and
         // WebKitWebDriver's screenshots then never return; this journey takes screenshots, so it
         // keeps the DMA-BUF renderer. `make bench-desktop` runs with the app's own choice.
-        extra_env: vec![("WEBKIT_DISABLE_DMABUF_RENDERER", "0")],
+        extra_env: vec![("WEBKIT_DISABLE_DMABUF_RENDERER", "0".into())],
     };
     let screens = root.join("target/e2e-screens");
     let _ = std::fs::remove_dir_all(&screens);

@@ -70,11 +70,23 @@ export const commands = {
 	chooseDataDir: (path: string) => typedError<SettingsView, CommandError>(__TAURI_INVOKE("choose_data_dir", { path })),
 	/**  Go back to the platform's data folder from the next start. */
 	resetDataDir: () => typedError<SettingsView, CommandError>(__TAURI_INVOKE("reset_data_dir")),
+	/**  The microphones and system audio sources, the remembered choice and the shortcut. */
+	liveSetup: () => typedError<LiveSetup, CommandError>(__TAURI_INVOKE("live_setup")),
+	/**
+	 *  Start recording a call (device ids; either may be null, not both); updates arrive as
+	 *  `live-event` events.
+	 */
+	startLive: (microphone: string | null, system: string | null) => typedError<null, CommandError>(__TAURI_INVOKE("start_live", { microphone, system })),
+	/**  Stop the call; its recording is analysed and stored (`stored` or `failed` follows). */
+	stopLive: () => typedError<boolean, CommandError>(__TAURI_INVOKE("stop_live")),
+	/**  The running call's events so far (empty when there is none), for a window opened mid-call. */
+	liveStatus: () => typedError<LiveEvent[], CommandError>(__TAURI_INVOKE("live_status")),
 };
 
 /** Events */
 export const events = {
 	jobEvent: makeEvent<JobEvent, JobEvent>("job-event"),
+	liveEvent: makeEvent<LiveEvent, LiveEvent>("live-event"),
 };
 
 /* Types */
@@ -164,6 +176,9 @@ export type CallRow = {
 	summary_snippet: string,
 };
 
+/**  Which party of the call a stream carries; it decides the channel (left agent, right customer). */
+export type CallSide = "agent" | "customer";
+
 /**  The order of a call list. */
 export type CallSort = 
 /**  Most recently analysed first. */
@@ -174,6 +189,17 @@ export type CallSort =
 "longest" | 
 /**  Shortest call first. */
 "shortest";
+
+/**  A device that can be one side of a live call. */
+export type CaptureDevice = {
+	/**  Stable across restarts (`pulseaudio:alsa_input.usb-…`, `wasapi:{…}`): remember this one. */
+	id: string,
+	/**  What the system calls it ("Built-in Audio Analog Stereo", "Monitor of Speakers"). */
+	name: string,
+	kind: DeviceKind,
+	/**  The system's default of its kind. */
+	is_default: boolean,
+};
 
 /**  One known domain/category pair. */
 export type CatalogEntry = {
@@ -211,6 +237,13 @@ export type DataDirOrigin =
 "chosen" | 
 /**  The platform's per-user data folder. */
 "default";
+
+/**  What a capture device hears. */
+export type DeviceKind = 
+/**  A microphone (or other input): the agent. */
+"microphone" | 
+/**  What the computer plays (a sink's monitor, a loopback): the customer on a softphone. */
+"system";
 
 /**  Formats for a set of calls. */
 export type ExportFormat = 
@@ -268,6 +301,40 @@ export type JobUpdate = {
 	file_name: string,
 	path: string,
 	state: JobState,
+};
+
+/**  Where a live call is and what it hears, sent to the window as the `live-event` event. */
+export type LiveEvent = 
+/**  Recording has begun on these devices (names); `notice` says what is missing (captions). */
+{ kind: "started"; started_at: string; microphone: string | null; system: string | null; notice: string | null } | 
+/**
+ *  About ten times a second: each side's level in percent (0 at −60 dBFS and below, 100
+ *  at full scale) and how long the call has run.
+ */
+{ kind: "levels"; agent: number; customer: number; elapsed_ms: number } | 
+/**  Words heard: revisable until `is_final`, never changed after. */
+{ kind: "caption"; speaker: CallSide; start_ms: number; end_ms: number; text: string; is_final: boolean } | 
+/**  Audio the captions skipped to keep up (the recording keeps it). */
+{ kind: "skipped"; speaker: CallSide; start_ms: number; end_ms: number } | 
+/**  A side's device went away; the call goes on with silence on that side. */
+{ kind: "device_lost"; speaker: CallSide; device: string; at_ms: number } | 
+/**  The call ended; its recording is being analysed (by the queue's job `job_id` when set). */
+{ kind: "stopped"; duration_ms: number; job_id: number | null } | 
+/**  The analysed call is in the library. */
+{ kind: "stored"; call_id: number } | 
+/**  Something stopped the call or its analysis; the message says what is kept. */
+{ kind: "failed"; message: string };
+
+/**
+ *  What the Live screen offers: the devices, the ones to preselect (remembered, else the
+ *  defaults), why system audio is unavailable here (if it is) and the start/stop shortcut.
+ */
+export type LiveSetup = {
+	devices: CaptureDevice[],
+	system_unsupported: string | null,
+	microphone: string | null,
+	system: string | null,
+	shortcut: string | null,
 };
 
 /**  A speech model the user can pick. */
@@ -408,6 +475,23 @@ export type Settings = {
 	openai_transcription_model?: string,
 	/**  How Gemini reads a call: the redacted transcript (`text`), or the audio for stage 1. */
 	gemini_mode?: GeminiMode,
+	/**
+	 *  The speech model for live captions (fast: `tiny.en`); the call is analysed with `model`
+	 *  after it ends.
+	 */
+	live_model?: string,
+	/**
+	 *  The agent's microphone for live calls (a device id from `callscope devices`); empty:
+	 *  the system's default microphone.
+	 */
+	live_microphone?: string,
+	/**  The customer's system audio source for live calls; empty: the default output's monitor. */
+	live_system?: string,
+	/**
+	 *  The desktop shortcut that starts and stops a live call (`CommandOrControl+Shift+L`);
+	 *  empty: none.
+	 */
+	live_shortcut?: string,
 };
 
 /**  The settings screen's content: the settings and what they can be set to. */

@@ -14,6 +14,8 @@ import type {
   CommandError,
   ExportFormat,
   JobUpdate,
+  LiveEvent,
+  LiveSetup,
   NewSecret,
   Page,
   SearchHit,
@@ -41,7 +43,11 @@ type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: CommandE
 async function unwrap<T>(pending: Promise<Outcome<T>>): Promise<T> {
   const outcome = await pending;
   if (outcome.status === "ok") return outcome.data;
-  throw new ApiError(outcome.error.message);
+  // Commands fail with a `CommandError`; Tauri itself (a command the window may not call, a
+  // panic) rejects with a bare string.
+  const error: unknown = outcome.error;
+  const message = typeof error === "string" ? error : (error as CommandError | null)?.message;
+  throw new ApiError(message || `The app's back end failed without saying why: ${JSON.stringify(error)}`);
 }
 
 /** Audio file extensions the engine decodes (by content; the picker only suggests these). */
@@ -106,6 +112,21 @@ export const api = {
   /** Every job's progress (the `job-event` event); returns a function that stops listening. */
   onJobUpdate: async (handler: (update: JobUpdate) => void): Promise<() => void> =>
     events.jobEvent.listen((event) => handler(event.payload)),
+
+  /** The sound devices a live call can capture, the remembered choice and the shortcut. */
+  liveSetup: (): Promise<LiveSetup> => unwrap(commands.liveSetup()),
+  /**
+   * Start capturing a call (either side may be null, not both); the choice is remembered.
+   * Resolves once the devices are open; the call's progress arrives as `live-event` events.
+   */
+  startLive: (microphone: string | null, system: string | null): Promise<null> => unwrap(commands.startLive(microphone, system)),
+  /** End the call: the recording is kept and analysed like a dropped file; false when none ran. */
+  stopLive: (): Promise<boolean> => unwrap(commands.stopLive()),
+  /** The running call so far as events (empty when none runs), for a window opened mid-call. */
+  liveStatus: (): Promise<LiveEvent[]> => unwrap(commands.liveStatus()),
+  /** Every live call event; returns a function that stops listening. */
+  onLiveUpdate: async (handler: (event: LiveEvent) => void): Promise<() => void> =>
+    events.liveEvent.listen((event) => handler(event.payload)),
 
   /** Files dropped on the window (paths); returns a function that stops listening. */
   onFileDrop: async (handler: (paths: string[]) => void, onHover?: (over: boolean) => void): Promise<() => void> =>

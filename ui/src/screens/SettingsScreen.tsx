@@ -197,6 +197,31 @@ export function SettingsScreen() {
           Filter music on hold and line noise (uses the speech-activity model when installed)
         </label>
         <OverrideNote setting="filter_music" variable={overrides.get("filter_music")} />
+
+        <label htmlFor="live-model">Live captions model</label>
+        <select id="live-model" value={draft.live_model ?? "tiny.en"} onChange={(e) => change({ live_model: e.target.value })} aria-describedby="live-model-note">
+          {view.models.map((m) => (
+            <option key={m.name} value={m.name} disabled={!m.installed}>
+              {m.name} {m.installed ? "" : "· not installed"}
+            </option>
+          ))}
+        </select>
+        <p className="muted small" id="live-model-note">
+          Captions while a call is live; tiny.en keeps up on two cores. The call is analysed with the speech model above when it ends.
+        </p>
+        <label htmlFor="live-shortcut">Start/stop shortcut</label>
+        <input
+          id="live-shortcut"
+          type="text"
+          value={draft.live_shortcut ?? ""}
+          onChange={(e) => change({ live_shortcut: e.target.value })}
+          placeholder="CommandOrControl+Shift+L"
+          aria-describedby="live-shortcut-note"
+          data-testid="live-shortcut-setting"
+        />
+        <p className="muted small" id="live-shortcut-note">
+          Works anywhere on the desktop once saved; leave it empty for none.
+        </p>
       </div>
 
       <div className="panel form">

@@ -64,7 +64,9 @@ pub fn run() -> Result<(), String> {
             let options = QueueOptions { library: location.library(), models: None, workers: 1, keys: Keyring::os() };
             app.manage(JobQueue::start(options, Arc::clone(&config), sink));
             app.manage(Library::new(location.library()));
-            app.manage(LiveCalls::new(location.recordings(), location.library()));
+            let live = LiveCalls::new(location.recordings(), location.library());
+            live.recover_in_background(app.handle());
+            app.manage(live);
             let _ = shortcut::register(app.handle(), &config.get().live_shortcut);
             app.manage(config);
             app.manage(Keyring::os());

@@ -121,6 +121,35 @@ impl LiveCalls {
         Ok(true)
     }
 
+    /// Recordings a crash cut short (the app or `callscope listen` killed mid-call): repaired,
+    /// analysed and stored marked "recovered", in the background, once at start.
+    pub fn recover_in_background(&self, app: &AppHandle) {
+        if !pipeline::has_unfinished_recordings(&self.recordings) {
+            return;
+        }
+        let (app, recordings, library) = (app.clone(), self.recordings.clone(), self.library.clone());
+        let spawned = std::thread::Builder::new().name("live-recover".into()).spawn(move || {
+            let result = build_job(&app).and_then(|job| {
+                let mut store = Store::open(&library).map_err(|e| e.to_string())?;
+                pipeline::block_on(async { Ok(pipeline::recover_live_recordings(&recordings, &job, &mut store, Arc::new(|_| {}), &CancelToken::new()).await) }).map_err(|e| e.to_string())
+            });
+            match result {
+                Ok(calls) => {
+                    for call in calls {
+                        match call {
+                            Ok(call) => tracing::info!(call_id = call.call_id, file = %call.file_name, "recovered a call a crash cut short"),
+                            Err(e) => tracing::error!(error = %e, "a recording a crash cut short could not be analysed; it is kept in the recordings folder"),
+                        }
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, folder = %recordings.display(), "recordings a crash cut short were not recovered"),
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "recordings a crash cut short will be recovered at the next start");
+        }
+    }
+
     /// Start with the remembered devices, or stop (the global shortcut).
     pub fn toggle(&self, app: &AppHandle) {
         let result = if self.is_running() {

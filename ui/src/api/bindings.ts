@@ -132,6 +132,8 @@ export type CallDetail = {
 	corrections: FieldCorrection[],
 	/**  Whether the recording is still where it was analysed (so it can be played). */
 	audio_available: boolean,
+	/**  How the call was recorded live; `None` for a call from a file. */
+	live: LiveCapture | null,
 };
 
 /**  Formats for one call. */
@@ -301,6 +303,20 @@ export type JobUpdate = {
 	file_name: string,
 	path: string,
 	state: JobState,
+};
+
+/**  How a call was recorded live (none for a call from a file). */
+export type LiveCapture = {
+	/**  When the call started, RFC 3339 UTC. */
+	started_at: string,
+	/**  How long it was recorded. */
+	duration_ms: number,
+	/**  The agent's microphone, when captured. */
+	agent_device: string | null,
+	/**  The customer's system audio source, when captured. */
+	customer_device: string | null,
+	/**  The recording was cut short by a crash and repaired at a later start. */
+	recovered: boolean,
 };
 
 /**  Where a live call is and what it hears, sent to the window as the `live-event` event. */

@@ -107,6 +107,7 @@ describe("FieldsTable", () => {
       call: { call_id: 3, file_name: "call_12.wav", domain_specific_data: { order_number: "7741931" } },
       corrections: [],
       audio_available: true,
+      live: null,
     } as unknown as CallDetail;
     const sent: unknown[] = [];
     mockIPC((cmd, args) => {

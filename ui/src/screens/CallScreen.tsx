@@ -93,6 +93,12 @@ export function CallScreen({ id, back }: Props) {
           {when(call.created_at)} · {clock(call.duration_ms)} · analysed by {call.provider} ({call.model})
           {call.transcriber && <> · transcribed by <span data-testid="transcriber">{call.transcriber}</span></>}
         </p>
+        {detail.live && (
+          <p className="muted small" data-testid="call-live">
+            Recorded live from {detail.live.agent_device ?? "no microphone"} (agent) and {detail.live.customer_device ?? "no system audio"} (customer)
+            {detail.live.recovered && <strong> · recovered after a crash: the last second before it may be missing</strong>}
+          </p>
+        )}
         <div className="row gap wrap">
           <span className="chip" data-testid="call-domain">{words(call.domain)}</span>
           <span className="chip subtle" data-testid="call-category">{words(call.category)}</span>

@@ -75,6 +75,7 @@ const detail: CallDetail = {
   },
   corrections: [],
   audio_available: true,
+  live: null,
 };
 
 function serve(shown: CallDetail) {
@@ -110,6 +111,17 @@ describe("CallScreen", () => {
     expect(await screen.findByText(/analysed by offline/)).not.toHaveTextContent("transcribed by");
     expect(screen.queryByTestId("transcriber")).toBeNull();
     expect(screen.getByText(/no longer where it was analysed/)).toBeInTheDocument();
+  });
+
+  it("says when a call was recorded live, on which devices, and that a crash cut it short", async () => {
+    serve({ ...detail, live: { started_at: "2026-12-07T15:00:00Z", duration_ms: 61_000, agent_device: "USB Headset", customer_device: null, recovered: true } });
+    render(<CallScreen id={12} back={() => undefined} />);
+    expect(await screen.findByTestId("call-live")).toHaveTextContent("Recorded live from USB Headset (agent) and no system audio (customer) · recovered after a crash");
+    cleanup();
+    serve(detail);
+    render(<CallScreen id={12} back={() => undefined} />);
+    expect(await screen.findByTestId("call-domain")).toBeInTheDocument();
+    expect(screen.queryByTestId("call-live")).toBeNull();
   });
 
   it("says why the fields are missing and re-analyses the call in place with the Re-analyse button", async () => {

@@ -37,6 +37,8 @@ pub struct CallDetail {
     pub corrections: Vec<FieldCorrection>,
     /// Whether the recording is still where it was analysed (so it can be played).
     pub audio_available: bool,
+    /// How the call was recorded live; `None` for a call from a file.
+    pub live: Option<super::LiveCapture>,
 }
 
 /// A call as the outbox carries it: the analysis plus what identifies and qualifies it.
@@ -94,7 +96,8 @@ impl Store {
         let call = self.call(id)?.ok_or(StoreError::CallNotFound { id })?;
         let corrections = self.corrections(id)?;
         let audio_available = self.audio_path(id)?.is_some_and(|p| p.is_file());
-        Ok(CallDetail { call, corrections, audio_available })
+        let live = self.live_capture(id)?;
+        Ok(CallDetail { call, corrections, audio_available, live })
     }
 
     /// Where the call's audio was kept when it was analysed, if it was recorded.

@@ -21,7 +21,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::analyze::with_hint;
 use super::calls::write_report;
 use super::progress::{show, Bars};
-use super::recover::{build_job, recover_all};
+use super::recover::{build_job, recover_all, Shown};
 
 /// Arguments of `callscope listen`.
 #[derive(Args)]
@@ -49,7 +49,7 @@ pub fn run(args: ListenArgs, config: &ConfigStore, store: &mut Store) -> anyhow:
     let recordings = data_location()?.recordings();
     // The job is built before anything is captured, so a missing model fails now, not after the call.
     let job = if args.no_analyze { None } else { Some(build_job(config)?) };
-    recover_all(&recordings, job.as_ref(), store, args.json)?;
+    recover_all(&recordings, job.as_ref(), store, Shown::Note)?;
     let (microphone, system) = devices(&args)?;
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -82,6 +82,9 @@ fn a_recording_still_being_written_is_not_taken_for_unfinished() {
     let mut recorder = Recorder::create(dir.path(), info()).expect("create");
     recorder.write(&[0.1; 16_000], &[0.2; 16_000]).expect("write");
     recorder.flush().expect("flush");
+    assert_eq!(recorder.flushed_frames(), 16_000);
+    let on_disk = hound::WavReader::open(recorder.path()).expect("readable while recording").duration();
+    assert_eq!(on_disk, 16_000, "a flushed recording is a valid WAV up to the flush");
     assert!(recover_unfinished(dir.path()).is_empty(), "the live recorder holds its file");
     let finished = recorder.finish().expect("finish");
     assert_eq!(finished.duration_ms, 1_000);

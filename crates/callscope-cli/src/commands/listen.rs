@@ -54,6 +54,9 @@ pub fn run(args: ListenArgs, config: &ConfigStore, store: &mut Store) -> anyhow:
 
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // The first signal stops the recording (and arms the second); a second one ends the
+        // process, e.g. to leave the analysis for later.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop)).context("listening for Ctrl-C")?;
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("listening for Ctrl-C")?;
     }
     let (events_tx, events) = mpsc::channel();
@@ -84,7 +87,10 @@ pub fn run(args: ListenArgs, config: &ConfigStore, store: &mut Store) -> anyhow:
         eprintln!("warning: the recording stopped early: {reason}");
     }
     match job {
-        Some(job) => analyse(&recording, &job, store, args.json),
+        Some(job) => {
+            eprintln!("analysing the call; press Ctrl-C again to leave it for later (`callscope analyze {}`)", recording.path.display());
+            analyse(&recording, &job, store, args.json)
+        }
         None => {
             println!("{}", recording.path.display());
             Ok(ExitCode::SUCCESS)

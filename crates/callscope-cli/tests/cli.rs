@@ -336,3 +336,6 @@ fn analyze_fails_each_bad_file_by_name_under_a_memory_limit_and_still_stores_the
     let call: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the good call as JSON");
     assert_eq!(call["domain"], "retail");
 }
+
+#[path = "cli/live.rs"]
+mod live;

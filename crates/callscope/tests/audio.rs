@@ -374,3 +374,9 @@ mod recording_day {
         assert_eq!(recorded_on(&plain), time::OffsetDateTime::now_utc().date(), "written today, no tag");
     }
 }
+
+#[path = "audio/recorder.rs"]
+mod recorder;
+
+#[path = "audio/live.rs"]
+mod live;

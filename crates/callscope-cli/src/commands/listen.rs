@@ -21,7 +21,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::analyze::with_hint;
 use super::calls::write_report;
 use super::progress::{show, Bars};
-use super::recover::{build_job, recover_all};
+use super::recover::{build_job, recover_all, Shown};
 
 /// Arguments of `callscope listen`.
 #[derive(Args)]
@@ -49,11 +49,14 @@ pub fn run(args: ListenArgs, config: &ConfigStore, store: &mut Store) -> anyhow:
     let recordings = data_location()?.recordings();
     // The job is built before anything is captured, so a missing model fails now, not after the call.
     let job = if args.no_analyze { None } else { Some(build_job(config)?) };
-    recover_all(&recordings, job.as_ref(), store, args.json)?;
+    recover_all(&recordings, job.as_ref(), store, Shown::Note)?;
     let (microphone, system) = devices(&args)?;
 
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // The first signal stops the recording (and arms the second); a second one ends the
+        // process, e.g. to leave the analysis for later.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop)).context("listening for Ctrl-C")?;
         signal_hook::flag::register(signal, Arc::clone(&stop)).context("listening for Ctrl-C")?;
     }
     let (events_tx, events) = mpsc::channel();
@@ -84,7 +87,10 @@ pub fn run(args: ListenArgs, config: &ConfigStore, store: &mut Store) -> anyhow:
         eprintln!("warning: the recording stopped early: {reason}");
     }
     match job {
-        Some(job) => analyse(&recording, &job, store, args.json),
+        Some(job) => {
+            eprintln!("analysing the call; press Ctrl-C again to leave it for later (`callscope analyze {}`)", recording.path.display());
+            analyse(&recording, &job, store, args.json)
+        }
         None => {
             println!("{}", recording.path.display());
             Ok(ExitCode::SUCCESS)

@@ -36,7 +36,7 @@ pub fn run(args: RecoverArgs, config: &ConfigStore, store: &mut Store) -> anyhow
         return Ok(ExitCode::SUCCESS);
     }
     let job = if args.no_analyze { None } else { Some(build_job(config)?) };
-    let failed = recover_all(&recordings, job.as_ref(), store, args.json)?;
+    let failed = recover_all(&recordings, job.as_ref(), store, Shown::Report { json: args.json })?;
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
@@ -49,9 +49,18 @@ pub fn build_job(config: &ConfigStore) -> anyhow::Result<Job> {
     Ok(job)
 }
 
+/// How `recover_all` shows each recovered call.
+#[derive(Clone, Copy)]
+pub enum Shown {
+    /// Its report (or JSON) on stdout.
+    Report { json: bool },
+    /// One line on stderr (stdout is kept for the command's own result).
+    Note,
+}
+
 /// Recover what a crash left in `recordings`: with a job, analyse and store each call (marked
-/// recovered) and print it; without, only repair. Returns how many failed.
-pub fn recover_all(recordings: &Path, job: Option<&Job>, store: &mut Store, json: bool) -> anyhow::Result<usize> {
+/// recovered) and show it; without, only repair. Returns how many failed.
+pub fn recover_all(recordings: &Path, job: Option<&Job>, store: &mut Store, shown: Shown) -> anyhow::Result<usize> {
     if !has_unfinished_recordings(recordings) {
         return Ok(0);
     }
@@ -75,8 +84,10 @@ pub fn recover_all(recordings: &Path, job: Option<&Job>, store: &mut Store, json
     for result in results {
         match result {
             Ok(call) => {
-                eprintln!("recovered call {} ({})", call.call_id, call.file_name);
-                print_call(&call, json)?;
+                eprintln!("recovered call {} ({}), cut short by a crash; see `callscope calls show {}`", call.call_id, call.file_name, call.call_id);
+                if let Shown::Report { json } = shown {
+                    print_call(&call, json)?;
+                }
             }
             Err(e) => {
                 failed += 1;

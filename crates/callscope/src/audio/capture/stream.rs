@@ -212,7 +212,7 @@ fn build(
         });
     }
     let stream = match cpal_device.build_input_stream_raw(
-        stream_config.clone(),
+        stream_config,
         format,
         on_data.clone(),
         on_error.clone(),

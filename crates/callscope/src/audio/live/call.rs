@@ -193,11 +193,8 @@ impl Worker {
                 agent,
                 customer,
             });
-            if self.recorder.frames() / u64::from(WHISPER_SAMPLE_RATE_HZ)
-                > flushed_frames / u64::from(WHISPER_SAMPLE_RATE_HZ)
-                && !self.recorder.failed()
-            {
-                flushed_frames = self.recorder.frames();
+            if self.recorder.flushed_frames() > flushed_frames {
+                flushed_frames = self.recorder.flushed_frames();
                 self.tell(LiveEvent::Flushed {
                     duration_ms: flushed_frames * 1000 / u64::from(WHISPER_SAMPLE_RATE_HZ),
                 });

@@ -21,6 +21,7 @@ pub struct Recorder {
     recordings: PathBuf,
     info: RecordingInfo,
     frames: u64,
+    flushed: u64,
     last_flush: Instant,
     failure: Option<String>,
 }
@@ -73,6 +74,7 @@ impl Recorder {
             recordings: recordings.to_path_buf(),
             info,
             frames: 0,
+            flushed: 0,
             last_flush: Instant::now(),
             failure: None,
         })
@@ -133,7 +135,18 @@ impl Recorder {
                 .sync_data()
                 .map_err(|e| RecorderError::io(&self.path, e))
         });
-        synced.map_err(|e| self.stop(e))
+        match synced {
+            Ok(()) => {
+                self.flushed = self.frames;
+                Ok(())
+            }
+            Err(e) => Err(self.stop(e)),
+        }
+    }
+
+    /// Frames known to be on the disk (as of the last flush): what a crash would keep.
+    pub fn flushed_frames(&self) -> u64 {
+        self.flushed
     }
 
     /// Stop writing after `error`, keeping the file as it is on disk.

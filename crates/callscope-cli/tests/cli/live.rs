@@ -208,6 +208,10 @@ fn listen_records_both_sides_in_step_and_stores_the_analysed_call() {
     assert!(agent_said.contains("riverside") && agent_said.contains("how can i help"), "agent: {agent_said}");
     assert!(customer_said.contains("appointment") && customer_said.contains("physical"), "customer: {customer_said}");
 
+    // Live captions came while the call went on (on stderr: stdout carries the JSON call).
+    let caption = |who: &str, word: &str| stderr.lines().any(|l| l.contains(&format!("] {who}: ")) && l.to_lowercase().contains(word));
+    assert!(caption("agent", "riverside") && caption("customer", "appointment"), "live captions of both sides: {stderr}");
+
     let id = call["call_id"].as_i64().expect("id").to_string();
     let live = live_record(data.path(), &id);
     assert_eq!(live["agent_device"], "Monitor of Agent-Headset");

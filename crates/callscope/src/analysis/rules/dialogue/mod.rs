@@ -114,7 +114,7 @@ fn is_personal(value: &Json, private: &[String]) -> bool {
 /// Whether a value's digits are one of the call's personal phone numbers.
 fn is_phone(value: &Json, phones: &[String]) -> bool {
     let digits: String = value.as_str().unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
-    digits.len() >= 7 && phones.iter().any(|p| *p == digits)
+    digits.len() >= 7 && phones.contains(&digits)
 }
 
 

@@ -193,6 +193,11 @@ fn run() -> Result<(), String> {
     let batch_s = batch_started.elapsed().as_secs_f64();
     let batch_text: Vec<(Speaker, String)> = batch.segments.iter().map(|s| (s.speaker, s.text.clone())).collect();
     let (batch_edits, words) = edits_by_speaker(&script, &batch_text);
+    if args.print_events {
+        for (speaker, text) in &batch_text {
+            println!("batch {}: {text}", speaker.label());
+        }
+    }
 
     let load_before = load_average();
     let cpu_before = cpu_seconds();

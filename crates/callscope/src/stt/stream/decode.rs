@@ -15,7 +15,7 @@ use crate::stt::{SttError, WhisperTranscriber};
 /// Encoder frames per second of audio (whisper's 30 s window is 1 500 frames).
 const FRAMES_PER_S: usize = 50;
 /// Encoder frames past the end of the audio: a little silence lets Whisper end its last word.
-const AUDIO_CTX_MARGIN_FRAMES: usize = 32;
+const AUDIO_CTX_MARGIN_FRAMES: usize = 64;
 /// Tokens a second of speech needs at most (fast speech is ~4 words, ~6 tokens, a second).
 const MAX_TOKENS_PER_S: usize = 8;
 

@@ -3,9 +3,10 @@
 //!
 //! Each channel is cut into utterances by speech activity; while one is spoken its window is
 //! decoded again every step, and the words two consecutive decodes agree on are committed
-//! (LocalAgreement-2, `agreement`); its end commits the rest. Decodes of both channels run one
-//! at a time on one worker thread (see `worker` for the numbers behind that and for how it
-//! degrades when it falls behind).
+//! (LocalAgreement-2, `agreement`), once a later stretch of audio has been heard after them; its
+//! end commits the rest. Decodes of both channels run one at a time on one worker thread with
+//! one Whisper thread (see `worker` for the numbers behind that and for how it degrades when it
+//! falls behind).
 //!
 //! ```no_run
 //! # use std::sync::Arc;

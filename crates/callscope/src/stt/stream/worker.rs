@@ -1,10 +1,15 @@
 //! The live caption thread: frames both channels as audio arrives, picks the next decode, and
 //! sends the events.
 //!
-//! One thread decodes both speakers one window at a time with all of Whisper's threads: on
-//! 2 cores that finished each window sooner than two decoders running side by side on one
-//! thread each (see `examples/live_bench.rs --compare-decoders`), and only one speaker
-//! talks most of the time, so a second decoder would mostly wait.
+//! One thread decodes both speakers, one window at a time, with one Whisper thread. Measured
+//! with `live_bench --seconds 70` on call_06 (tiny.en, 2 cores shared, load average 4–7):
+//! - this (1 decoder, 1 thread): 0.44 s a decode; first caption p50 0.78 s, Final p50 2.03 s,
+//!   backlog ≤ 2.3 s;
+//! - 1 decoder, 2 threads: 2.1 s a decode (OpenMP waits for the thread the OS has parked);
+//!   first caption p50 3.9 s, Final p50 7.9 s, backlog 24.6 s;
+//! - 2 decoders (one per speaker, a state each over the shared model, 1 thread each): 0.38 s
+//!   a decode, first caption p50 1.19 s, Final p50 2.83 s, backlog ≤ 3.2 s: no better, as only
+//!   one person talks most of the time, and it needs the other core the capture and UI use.
 //!
 //! Order of work: an ended utterance's last decode first (it settles words), then a window
 //! that reached `max_window_ms`, then partial decodes, the speaker with most new audio first.
@@ -35,13 +40,15 @@ const DEGRADE_MS: [u64; 3] = [2_000, 4_000, 8_000];
 const CUT_KEEP_MS: u64 = 2_000;
 /// A window longer than this is cut at its last committed word after a decode: decode time
 /// grows with the window, and under load long windows made the backlog grow.
-const TRIM_AFTER_MS: u64 = 4_000;
+const TRIM_AFTER_MS: u64 = 6_000;
 /// An ended utterance whose last decode already heard this much of the silence after its
 /// speech is settled from that decode, without decoding it again.
 const HEARD_SILENCE_MS: u64 = 200;
-/// A word ending this close to the end of the audio a decode heard may be cut off: it is
-/// settled only by a later decode.
-const SETTLE_MARGIN_MS: u64 = 300;
+/// A word ending this close to the end of the audio a decode heard may be cut off or guessed
+/// without its context: it is settled only by a later decode. On call_06's first 70 s (batch
+/// WER 33 %): 300 ms with windows cut at 4 s gave live WER 56 %; with cuts at 6 s, 800 ms gave
+/// 43 % (Final p50 2.2 s) and 600 ms 40 % (Final p50 2.0 s).
+const SETTLE_MARGIN_MS: u64 = 600;
 /// An utterance is first decoded when it holds this much audio (Whisper pads shorter input
 /// and then often writes words that are not there).
 const FIRST_DECODE_MS: u64 = 1_000;

@@ -86,30 +86,15 @@ export function LiveScreen({ live, start, stop, openCall }: Props) {
       )}
 
       <div className="panel live-devices">
-        <label>
-          Microphone (agent)
-          <select value={microphone} onChange={(e) => setMicrophone(e.target.value)} disabled={recording} data-testid="live-microphone">
-            <option value={NONE}>None</option>
-            {devices("microphone").map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-                {d.is_default ? " (default)" : ""}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          System audio (customer)
-          <select value={system} onChange={(e) => setSystem(e.target.value)} disabled={recording || Boolean(setup?.system_unsupported)} data-testid="live-system">
-            <option value={NONE}>None</option>
-            {devices("system").map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-                {d.is_default ? " (default)" : ""}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DevicePicker label="Microphone (agent)" testid="live-microphone" devices={devices("microphone")} value={microphone} onChange={setMicrophone} disabled={recording} />
+        <DevicePicker
+          label="System audio (customer)"
+          testid="live-system"
+          devices={devices("system")}
+          value={system}
+          onChange={setSystem}
+          disabled={recording || Boolean(setup?.system_unsupported)}
+        />
         <button type="button" onClick={() => void loadDevices()} disabled={recording}>
           Refresh devices
         </button>
@@ -162,5 +147,25 @@ export function LiveScreen({ live, start, stop, openCall }: Props) {
 
       <LiveCaptions finals={live.finals} partials={live.partials} />
     </section>
+  );
+}
+
+type PickerProps = { label: string; testid: string; devices: CaptureDevice[]; value: string; onChange: (id: string) => void; disabled: boolean };
+
+/** One side's device, or none (that side is not captured). */
+function DevicePicker({ label, testid, devices, value, onChange, disabled }: PickerProps) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled} data-testid={testid}>
+        <option value={NONE}>None</option>
+        {devices.map((d) => (
+          <option key={d.id} value={d.id}>
+            {d.name}
+            {d.is_default ? " (default)" : ""}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -67,13 +67,9 @@ pub fn list_devices() -> Result<Vec<CaptureDevice>, CaptureError> {
         .map(|id| id.to_string());
     let mut found = Vec::new();
     for device in host.input_devices().map_err(list_err)? {
-        let Ok(id) = device.id().map(|id| id.to_string()) else {
+        let Some((id, name)) = id_and_name(&device) else {
             continue;
         };
-        let name = device
-            .description()
-            .map(|d| d.name().to_string())
-            .unwrap_or_else(|_| id.clone());
         let kind = if is_monitor(&id) {
             DeviceKind::System
         } else {
@@ -95,13 +91,9 @@ pub fn list_devices() -> Result<Vec<CaptureDevice>, CaptureError> {
     if cfg!(target_os = "windows") {
         // WASAPI captures what an output device plays by opening it for input (loopback).
         for device in host.output_devices().map_err(list_err)? {
-            let Ok(id) = device.id().map(|id| id.to_string()) else {
+            let Some((id, name)) = id_and_name(&device) else {
                 continue;
             };
-            let name = device
-                .description()
-                .map(|d| d.name().to_string())
-                .unwrap_or_else(|_| id.clone());
             let is_default = default_output.as_deref() == Some(id.as_str());
             found.push(CaptureDevice {
                 id,
@@ -113,6 +105,13 @@ pub fn list_devices() -> Result<Vec<CaptureDevice>, CaptureError> {
     }
     found.sort_by_key(|d| (d.kind != DeviceKind::Microphone, !d.is_default));
     Ok(found)
+}
+
+/// A device's stable id and its name (the id when it has none); `None` without an id.
+fn id_and_name(device: &cpal::Device) -> Option<(String, String)> {
+    let id = device.id().ok()?.to_string();
+    let name = device.description().map(|d| d.name().to_string()).unwrap_or_else(|_| id.clone());
+    Some((id, name))
 }
 
 /// The device for the `kind` side that `query` names: `default`, a device's id or exact name

@@ -114,6 +114,9 @@ fn find_in_segments(transcript: &Transcript, this_year: i32) -> Vec<PiiSpan> {
         });
         // A PIN is asked for with a question ("What's the PIN on the account?").
         let pin_asked = prev_asks && prev.contains('?') && mentions_any(prev, PIN_WORDS);
+        // Any digits answering "the last four of your social?" are the social, however many the
+        // recogniser heard ("104, 55" for zero four five five).
+        let social_asked = prev_asks && mentions_any(prev, SSN_WORDS);
         // A card already given in this call makes later long digit runs card digits too.
         let card_before = found.iter().any(|f: &PiiSpan| f.kind == PiiKind::Card && f.value.len() >= 13);
         let near = |words: &[&str]| mentions_any(here, words) || mentions_any(prev, words) || (card_before && words == CARD_WORDS);
@@ -147,8 +150,11 @@ fn find_in_segments(transcript: &Transcript, this_year: i32) -> Vec<PiiSpan> {
                     let rest = text.get(m.end..).unwrap_or_default();
                     let sentence_after = rest.get(..rest.find(['.', '?', '!']).unwrap_or(rest.len())).unwrap_or_default().to_lowercase();
                     let about_social = mentions_any(&before, SSN_WORDS) || mentions_any(prev, SSN_WORDS) || mentions_any(&sentence_after, SSN_WORDS);
-                    if pin && digits.chars().all(|c| c.is_ascii_digit()) {
+                    let all_digits = digits.chars().all(|c| c.is_ascii_digit());
+                    if pin && all_digits {
                         Some((PiiKind::Pin, digits.clone()))
+                    } else if social_asked && all_digits && digits.len() <= 9 {
+                        Some((PiiKind::Ssn, digits.clone()))
                     } else {
                         number_kind(digits, &near, first_number, &labelled, about_social)
                     }

@@ -57,3 +57,14 @@ fn a_number_read_back_before_a_question_about_the_social_is_not_the_social() {
     let social = found(&["How can I help?", "It's 123-45-6789, that's my social."]);
     assert!(social.contains(&(PiiKind::Ssn, "123456789".into())), "{social:?}");
 }
+
+#[test]
+fn every_number_answering_a_question_about_the_social_is_the_social_however_misheard() {
+    // Whisper's hearing of "zero four five five": two groups, one digit too many.
+    let said = found(&["Thank you. And the last four of your social?", "104, 55", "You're verified. What's the best number for you?", "312-555-0189."]);
+    assert!(said.contains(&(PiiKind::Ssn, "104".into())) || said.contains(&(PiiKind::Ssn, "10455".into())), "{said:?}");
+    assert!(said.iter().filter(|(k, _)| *k == PiiKind::Ssn).all(|(_, v)| v.starts_with("104")), "{said:?}");
+    assert!(said.contains(&(PiiKind::Phone, "3125550189".into())), "the next answer is not the social: {said:?}");
+    let redacted = crate::analysis::redact::redact_with_year(&call(&["Thank you. And the last four of your social?", "104, 55"]), 2025).transcript.plain_text();
+    assert!(!redacted.contains("104") && !redacted.contains("55"), "{redacted}");
+}

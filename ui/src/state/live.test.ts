@@ -24,6 +24,9 @@ describe("live call state", () => {
     expect(s.phase).toEqual({ kind: "analysing", duration_ms: 61_000, job_id: 4 });
     s = applyLive(s, { kind: "stored", call_id: 17 });
     expect(s.phase).toEqual({ kind: "stored", call_id: 17 });
+    // The previous call's analysis ending while the next one records does not end it.
+    const next = applyLive(starting(s), started);
+    expect(applyLive(next, { kind: "stored", call_id: 18 }).phase.kind).toBe("recording");
   });
 
   it("replaces a speaker's partial in place and clears it with their final", () => {

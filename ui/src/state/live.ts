@@ -94,6 +94,8 @@ export function applyLive(state: LiveState, event: LiveEvent): LiveState {
     case "stopped":
       return { ...state, phase: { kind: "analysing", duration_ms: event.duration_ms, job_id: event.job_id }, partials: {}, levels: { agent: 0, customer: 0 } };
     case "stored":
+      // A previous call's analysis finishing while the next call records changes nothing here.
+      if (state.phase.kind !== "analysing") return state;
       return { ...state, phase: { kind: "stored", call_id: event.call_id } };
     case "failed":
       return { ...state, phase: { kind: "failed", message: event.message }, partials: {}, levels: { agent: 0, customer: 0 } };

@@ -12,14 +12,14 @@ use tauri_specta::Event;
 use callscope::audio::capture::{find_device, list_devices, system_audio_unsupported, DeviceKind};
 use callscope::audio::live::{CallSide, ChannelLevel, LiveEvent as AudioEvent};
 use callscope::config::{ConfigStore, Settings};
-use callscope::live::{LiveOutcome, LiveSession, LiveSetup, LiveUpdate};
-use callscope::models::{ModelFormat, ModelStore};
+use callscope::live::{self, LiveOutcome, LiveSession, LiveSetup, LiveUpdate};
+use callscope::models::ModelStore;
 use callscope::pipeline::{self, Job};
 use callscope::progress::CancelToken;
 use callscope::secrets::Keyring;
 use callscope::store::Store;
-use callscope::stt::stream::{StreamEvent, StreamOptions};
-use callscope::stt::{Segment, Speaker, WhisperTranscriber};
+use callscope::stt::stream::StreamEvent;
+use callscope::stt::{Segment, Speaker};
 
 use crate::error::CommandError;
 use crate::views::{LiveEvent, LiveSetupView};
@@ -82,7 +82,11 @@ impl LiveCalls {
         if let Err(e) = config.save(settings) {
             tracing::warn!(error = %e, "the chosen live devices could not be remembered");
         }
-        let (captions, notice) = caption_model(&config.get());
+        let settings = config.get();
+        let (captions, notice) = match live::caption_model(&settings.live_model, &settings.language) {
+            Ok(model) => (Some(model), None),
+            Err(why) => (None, Some(why)),
+        };
         let names = (microphone.as_ref().map(|d| d.name.clone()), system.as_ref().map(|d| d.name.clone()));
         let (updates_tx, updates) = mpsc::channel();
         let session = LiveSession::start(LiveSetup { microphone, system, recordings: self.recordings.clone(), captions }, updates_tx)
@@ -190,23 +194,6 @@ fn build_job(app: &AppHandle) -> Result<Job, String> {
     let settings = app.state::<Arc<ConfigStore>>().get();
     let models = ModelStore::open_default().map_err(|e| e.to_string())?;
     Job::from_settings(&settings, &models, &app.state::<Keyring>()).map_err(|e| e.to_string())
-}
-
-/// The caption model, or why there are no captions (the call is still recorded and analysed).
-fn caption_model(settings: &Settings) -> (Option<(Arc<WhisperTranscriber>, StreamOptions)>, Option<String>) {
-    let name = settings.live_model.as_str();
-    let loaded = ModelStore::open_default()
-        .and_then(|m| m.path(name, ModelFormat::default()))
-        .map_err(|e| e.to_string())
-        .and_then(|path| WhisperTranscriber::shared(&path).map_err(|e| e.to_string()));
-    match loaded {
-        Ok(model) => {
-            let vad_model = ModelStore::open_default().and_then(|m| m.vad_path()).ok();
-            let language = if settings.language == "auto" { "en".to_string() } else { settings.language.clone() };
-            (Some((model, StreamOptions { language, vad_model, ..StreamOptions::default() })), None)
-        }
-        Err(e) => (None, Some(format!("No live captions: {e}. Install it with `callscope models install {name}`; the call is still recorded and analysed."))),
-    }
 }
 
 /// The window's events for one update; `elapsed_ms` is how far the call is, as last heard.

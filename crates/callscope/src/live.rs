@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::audio::capture::{CaptureDevice, CaptureError, DeviceCall, DeviceCallSetup};
 use crate::audio::live::{CallSide, LiveAudioConsumer, LiveEvent};
 use crate::audio::recorder::{FinishedRecording, RecorderError};
+use crate::models::{ModelFormat, ModelStore};
 use crate::stt::stream::{LiveTranscriber, StreamEvent, StreamOptions, StreamStats};
 use crate::stt::{Speaker, SttError, WhisperTranscriber};
 
@@ -127,4 +128,19 @@ fn forward<T: Send + 'static>(events: Receiver<T>, updates: Sender<LiveUpdate>, 
     if let Err(e) = spawned {
         tracing::warn!(error = %e, thread = name, "could not start a thread for live updates; the call is still recorded");
     }
+}
+
+/// The caption model `name` (the `live_model` setting or a flag) and the options for
+/// `language` (a setting's `auto` captions as English), with the speech-activity model when
+/// it is installed; else a message saying why there are no captions and how to get them (the
+/// call is still recorded and analysed).
+pub fn caption_model(name: &str, language: &str) -> Result<(Arc<WhisperTranscriber>, StreamOptions), String> {
+    let models = ModelStore::open_default().map_err(|e| e.to_string())?;
+    let model = models
+        .path(name, ModelFormat::default())
+        .map_err(|e| e.to_string())
+        .and_then(|path| WhisperTranscriber::shared(&path).map_err(|e| e.to_string()))
+        .map_err(|e| format!("no live captions ({e}); install the model with `callscope models install {name}`. The call is still recorded and analysed."))?;
+    let language = if language == "auto" { "en".to_string() } else { language.to_string() };
+    Ok((model, StreamOptions { language, vad_model: models.vad_path().ok(), ..StreamOptions::default() }))
 }

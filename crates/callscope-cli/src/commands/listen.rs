@@ -13,13 +13,12 @@ use callscope::audio::capture::{find_device, CaptureDevice, DeviceKind};
 use callscope::audio::live::{ChannelLevel, LiveEvent};
 use callscope::audio::recorder::FinishedRecording;
 use callscope::config::{data_location, ConfigStore, Settings};
-use callscope::live::{LiveSession, LiveSetup, LiveUpdate};
-use callscope::models::{ModelFormat, ModelStore};
+use callscope::live::{self, LiveSession, LiveSetup, LiveUpdate};
 use callscope::pipeline::{self, Job};
 use callscope::progress::CancelToken;
 use callscope::store::Store;
-use callscope::stt::stream::{StreamEvent, StreamOptions};
-use callscope::stt::{Segment, WhisperTranscriber};
+use callscope::stt::stream::StreamEvent;
+use callscope::stt::Segment;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -59,7 +58,7 @@ pub fn run(args: ListenArgs, config: &ConfigStore, store: &mut Store) -> anyhow:
     recover_all(&recordings, job.as_ref(), store, Shown::Note)?;
     let settings = config.get();
     let (microphone, system) = devices(&args, &settings)?;
-    let captions = caption_model(args.model.as_deref().unwrap_or(&settings.live_model), &settings);
+    let captions = live::caption_model(args.model.as_deref().unwrap_or(&settings.live_model), &settings.language).map_err(|why| eprintln!("note: {why}")).ok();
 
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -125,24 +124,6 @@ fn devices(args: &ListenArgs, settings: &Settings) -> anyhow::Result<(Option<Cap
     let mic = args.mic.as_deref().map(|q| find_device(q, DeviceKind::Microphone)).transpose()?;
     let system = args.system.as_deref().map(|q| find_device(q, DeviceKind::System)).transpose()?;
     Ok((mic, system))
-}
-
-/// The caption model; without it the call is recorded and analysed, with a note saying why
-/// there are no captions.
-fn caption_model(name: &str, settings: &Settings) -> Option<(Arc<WhisperTranscriber>, StreamOptions)> {
-    let models = ModelStore::open_default().map_err(|e| e.to_string());
-    let loaded = models.clone().and_then(|m| m.path(name, ModelFormat::default()).map_err(|e| e.to_string())).and_then(|p| WhisperTranscriber::shared(&p).map_err(|e| e.to_string()));
-    match loaded {
-        Ok(model) => {
-            let vad_model = models.ok().and_then(|m| m.vad_path().ok());
-            let language = if settings.language == "auto" { "en".to_string() } else { settings.language.clone() };
-            Some((model, StreamOptions { language, vad_model, ..StreamOptions::default() }))
-        }
-        Err(e) => {
-            eprintln!("note: no live captions ({e}); install the model with `callscope models install {name}`. The call is still recorded and analysed.");
-            None
-        }
-    }
 }
 
 /// What the terminal shows while a call is live: levels, and the partial caption, on a status

@@ -3,7 +3,6 @@
 //! taken back), silence and music left uncaptioned, and `finish` flushing the last words.
 
 use std::sync::mpsc::Receiver;
-use std::time::Duration;
 
 use callscope::audio::{decode_file, AudioClip, DecodeOptions};
 use callscope::models::ModelStore;
@@ -18,8 +17,10 @@ use super::{fixtures, hold_music, model, one_at_a_time, truth};
 const CHUNK: usize = 320;
 
 /// Feed `channels[0]` as the agent and `channels[1]` as the customer in 20 ms chunks, as fast
-/// as the transcriber keeps up (so the result does not depend on the machine's speed), then
-/// finish. Returns every event in order.
+/// as the transcriber keeps up, then finish. Returns every event in order. After each chunk it
+/// waits until the worker is idle, so decodes fall at the same points of the audio on any
+/// machine, as with a capture the worker keeps up with: timing-dependent decode points made
+/// these tests pass here and fail in CI.
 fn caption(channels: [&[f32]; 2], options: StreamOptions) -> Vec<StreamEvent> {
     let _guard = one_at_a_time();
     let (live, events) = LiveTranscriber::start(model("tiny.en"), options).expect("live transcriber starts");
@@ -30,13 +31,7 @@ fn caption(channels: [&[f32]; 2], options: StreamOptions) -> Vec<StreamEvent> {
                 live.push(speaker, &samples[at..(at + CHUNK).min(samples.len())]);
             }
         }
-        // Every 0.5 s of audio, let decoding catch up: faster than real time, never behind.
-        if at % 8_000 == 0 {
-            std::thread::sleep(Duration::from_millis(2));
-            while live.backlog_ms() > 1_000 {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-        }
+        live.wait_idle();
     }
     live.finish().expect("finishes");
     drain(events)

@@ -118,6 +118,8 @@ impl Backlog {
 
 enum Command {
     Audio(Speaker, Vec<f32>),
+    /// Answer once everything sent before is taken and nothing is left to decode.
+    Idle(mpsc::Sender<()>),
     Finish,
 }
 
@@ -156,6 +158,17 @@ impl LiveTranscriber {
     /// Audio pushed but not yet decoded, summed over speakers (ms).
     pub fn backlog_ms(&self) -> u64 {
         self.backlog.total_ms()
+    }
+
+    /// Block until the worker has taken every sample pushed so far and has no decode left to
+    /// run. For feeding recorded audio faster than real time: pushing a step's worth and then
+    /// waiting puts the decodes at the same points of the audio on any machine, as a capture
+    /// that the worker keeps up with would. Returns at once if the worker has stopped.
+    pub fn wait_idle(&self) {
+        let (done, idle) = mpsc::channel();
+        if self.inbox.send(Command::Idle(done)).is_ok() {
+            let _ = idle.recv();
+        }
     }
 
     /// End the session: every utterance is closed and decoded, its last `Final`s are sent, and

@@ -74,6 +74,8 @@ pub(super) struct Worker {
     backlog: Arc<Backlog>,
     stats: StreamStats,
     level: usize,
+    /// Callers of `wait_idle`, answered when no decode is left.
+    waiting: Vec<Sender<()>>,
 }
 
 impl Worker {
@@ -90,7 +92,7 @@ impl Worker {
             ChannelStream::new(Speaker::Agent, options.endpoint_ms, confirmed),
             ChannelStream::new(Speaker::Customer, options.endpoint_ms, confirmed),
         ];
-        Ok(Worker { channels, decoder, filter, events, options, backlog, stats: StreamStats::default(), level: 0 })
+        Ok(Worker { channels, decoder, filter, events, options, backlog, stats: StreamStats::default(), level: 0, waiting: Vec::new() })
     }
 
     /// Work until `finish` (or the session is dropped), then flush.
@@ -112,10 +114,16 @@ impl Worker {
             match self.next_job() {
                 Some(job) => self.run_job(job)?,
                 None if finishing => break,
-                None => match inbox.recv() {
-                    Ok(command) => finishing = self.take(command),
-                    Err(_) => finishing = true,
-                },
+                None => {
+                    for waiter in self.waiting.drain(..) {
+                        // A caller that stopped waiting is no error.
+                        let _ = waiter.send(());
+                    }
+                    match inbox.recv() {
+                        Ok(command) => finishing = self.take(command),
+                        Err(_) => finishing = true,
+                    }
+                }
             }
         }
         self.stats.audio_ms = self.channels.iter().map(|c| ms(c.received())).max().unwrap_or(0);
@@ -129,6 +137,10 @@ impl Worker {
                 self.backlog.queued_samples.fetch_sub(samples.len() as u64, Ordering::Relaxed);
                 let index = usize::from(speaker == Speaker::Customer);
                 self.channels[index].receive(&samples);
+                false
+            }
+            Command::Idle(waiter) => {
+                self.waiting.push(waiter);
                 false
             }
             Command::Finish => true,

@@ -18,6 +18,9 @@
 //!   --step-ms N      partial decoding step (default 500)
 //!   --full-ctx       encode Whisper's whole 30 s window for every decode
 //!   --vad            confirm utterances with the Silero speech-activity model
+//!   --lockstep       feed as fast as the worker decodes, waiting until it is idle after every
+//!                    chunk: the captions of a worker that always keeps up, in a fraction of
+//!                    the call's time, whatever the load (for WER; latencies are not real)
 //!   --per-word       print every script word with its latencies
 //!   --events         print every caption event as it was received
 //! ```
@@ -48,6 +51,7 @@ struct Args {
     options: StreamOptions,
     per_word: bool,
     print_events: bool,
+    lockstep: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -59,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
         options: StreamOptions::default(),
         per_word: false,
         print_events: false,
+        lockstep: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -76,6 +81,7 @@ fn parse_args() -> Result<Args, String> {
                 args.options.vad_model = Some(store.vad_path().map_err(|e| e.to_string())?);
             }
             "--per-word" => args.per_word = true,
+            "--lockstep" => args.lockstep = true,
             "--events" => args.print_events = true,
             other => return Err(format!("unknown option {other} (see the doc at the top of examples/live_bench.rs)")),
         }
@@ -126,13 +132,16 @@ fn run_live(model: &std::sync::Arc<WhisperTranscriber>, clip: &AudioClip, args: 
     let mut max_backlog = 0u64;
     for (n, at) in (0..len).step_by(chunk).enumerate() {
         let due = t0 + Duration::from_millis(n as u64 * 20);
-        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+        if let Some(wait) = due.checked_duration_since(Instant::now()).filter(|_| !args.lockstep) {
             std::thread::sleep(wait);
         }
         let end = (at + chunk).min(len);
         let (agent, customer) = (&clip.channels[0][at..end], &clip.channels[1][at..end]);
         sessions[0].push(Speaker::Agent, agent);
         sessions[sessions_needed - 1].push(Speaker::Customer, customer);
+        if args.lockstep {
+            sessions.iter().for_each(LiveTranscriber::wait_idle);
+        }
         max_backlog = max_backlog.max(sessions.iter().map(LiveTranscriber::backlog_ms).sum());
     }
     let mut total = StreamStats::default();
@@ -235,6 +244,9 @@ fn run() -> Result<(), String> {
     let batch_wer = batch_edits as f64 / words.max(1) as f64;
     let live_wer = live_edits as f64 / words.max(1) as f64;
     println!("live captions: {} ({} s of audio), model {}, decoders {}, threads {}, step {} ms, audio_ctx {}", args.call, stats.audio_ms / 1000, args.model, args.decoders, args.options.threads, args.options.step_ms, if args.options.shrink_audio_ctx { "shrunk" } else { "full" });
+    if args.lockstep {
+        println!("  lockstep: fed as fast as decoded, so the latencies below are not real time");
+    }
     println!("  first appearance after the word's end: {}", describe(&first_ms));
     println!("  Final after the word's end:            {}", describe(&final_ms));
     println!("  script words never shown: {}, never final: {} (of {words})", first.iter().filter(|t| t.is_none()).count(), settled.iter().filter(|t| t.is_none()).count());

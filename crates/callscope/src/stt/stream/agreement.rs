@@ -40,6 +40,11 @@ impl TimedWord {
         self.key == other.key
     }
 
+    /// Whether `other` could be this word cut off before its end ("you" of "you're").
+    pub fn starts_with(&self, other: &TimedWord) -> bool {
+        self.key.starts_with(&other.key)
+    }
+
     /// The same word `offset_ms` later (window times to call times).
     pub fn shifted(mut self, offset_ms: u64) -> Self {
         self.start_ms += offset_ms;

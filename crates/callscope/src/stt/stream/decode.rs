@@ -83,18 +83,34 @@ impl WindowDecoder {
     }
 }
 
-/// Cut a hypothesis that ends by repeating itself ("How can I help you? How can I help you?"):
-/// with a short window Whisper often writes the window's words again over the padding.
+/// Cut a hypothesis that ends by repeating itself ("How can I help you? How can I help you?")
+/// back to one copy: with a short window Whisper often writes the window's words again over
+/// the padding, and a decode stuck in a loop is cut off by the token cap in the middle of a
+/// copy ("… whenever you're ready. Go ahead with the card number whenever you"), so the last
+/// copy may be partial. A repeat counts when it is a whole copy of at least two words, or at
+/// least `LOOP_WORDS` words long; a single word said twice ("four four") is kept.
 pub(super) fn drop_repeated_tail(words: &mut Vec<TimedWord>) {
     loop {
         let n = words.len();
-        let repeat = (2..=n / 2).find(|&k| (0..k).all(|i| words[n - k + i].same_word(&words[n - 2 * k + i])));
-        match repeat {
-            Some(k) => words.truncate(n - k),
-            None => return,
-        }
+        // For each period, how many words at the end repeat the words one period earlier (the
+        // very last may be cut in the middle: "you" for "you're").
+        let repeats = |i: usize, period: usize| words[i].same_word(&words[i - period]) || (i + 1 == n && words[i - period].starts_with(&words[i]));
+        let repeat = (2..n)
+            .map(|period| (period, (period..n).rev().take_while(|&i| repeats(i, period)).count()))
+            .find(|&(period, repeated)| repeated >= period || repeated >= LOOP_WORDS);
+        let Some((period, repeated)) = repeat else { return };
+        // Keep one copy of the repeating run; where the copy ends is ambiguous ("calling
+        // service. Thank you for calling service. Thank you for …"), so end it at a sentence's
+        // end if one falls within a period, else drop whole copies (or the partial one).
+        let first_copy_end = n - repeated;
+        let sentence_end = (first_copy_end..(first_copy_end + period).min(n)).find(|&len| words[len - 1].text.ends_with(['.', '?', '!']));
+        let keep = sentence_end.unwrap_or(if repeated >= period { n - repeated / period * period } else { n - repeated });
+        words.truncate(keep);
     }
 }
+
+/// A repeated run at least this long is a decoding loop even when it is not a whole copy.
+const LOOP_WORDS: usize = 4;
 
 fn words_of(raw: &[RawSegment]) -> Vec<TimedWord> {
     raw.iter()
@@ -126,6 +142,19 @@ mod tests {
     }
 
     #[test]
+    fn a_loop_cut_off_in_the_middle_of_a_copy_is_cut_back_to_the_first_copy() {
+        let mut w = words("Go ahead whenever you're ready. Go ahead whenever you're ready. Go ahead whenever");
+        drop_repeated_tail(&mut w);
+        assert_eq!(text(&w), "Go ahead whenever you're ready.");
+        let mut w = words("Go ahead with the car number whenever you're ready. Go ahead with the car number whenever you're ready. Go ahead with the car number whenever you");
+        drop_repeated_tail(&mut w);
+        assert_eq!(text(&w), "Go ahead with the car number whenever you're ready.");
+        let mut w = words("Perfect, thank you so much, Luis. Perfect, thank you so much,");
+        drop_repeated_tail(&mut w);
+        assert_eq!(text(&w), "Perfect, thank you so much, Luis.");
+    }
+
+    #[test]
     fn a_word_said_twice_on_purpose_is_kept() {
         let mut w = words("it is four four two");
         drop_repeated_tail(&mut w);
@@ -133,5 +162,9 @@ mod tests {
         let mut w = words("no no");
         drop_repeated_tail(&mut w);
         assert_eq!(text(&w), "no no");
+        // A short echo of a longer phrase is not a loop.
+        let mut w = words("the card ending in one three, ending in");
+        drop_repeated_tail(&mut w);
+        assert_eq!(text(&w), "the card ending in one three, ending in");
     }
 }

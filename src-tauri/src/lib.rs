@@ -55,6 +55,9 @@ pub fn run() -> Result<(), String> {
             bridge.mount_events(app);
             let handle = app.handle().clone();
             let sink: UpdateSink = Arc::new(move |update| {
+                if let Some(live) = handle.try_state::<LiveCalls>() {
+                    live.job_update(&handle, &update);
+                }
                 if let Err(e) = JobEvent(update).emit(&handle) {
                     tracing::warn!(error = %e, "could not send a job update to the window");
                 }
@@ -64,7 +67,7 @@ pub fn run() -> Result<(), String> {
             let options = QueueOptions { library: location.library(), models: None, workers: 1, keys: Keyring::os() };
             app.manage(JobQueue::start(options, Arc::clone(&config), sink));
             app.manage(Library::new(location.library()));
-            let live = LiveCalls::new(location.recordings(), location.library());
+            let live = LiveCalls::new(location.recordings());
             live.recover_in_background(app.handle());
             app.manage(live);
             let _ = shortcut::register(app.handle(), &config.get().live_shortcut);

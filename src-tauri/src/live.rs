@@ -13,11 +13,9 @@ use callscope::audio::capture::{find_device, list_devices, system_audio_unsuppor
 use callscope::audio::live::{CallSide, ChannelLevel, LiveEvent as AudioEvent};
 use callscope::config::{ConfigStore, Settings};
 use callscope::live::{self, LiveOutcome, LiveSession, LiveSetup, LiveUpdate};
-use callscope::models::ModelStore;
-use callscope::pipeline::{self, Job};
-use callscope::progress::CancelToken;
-use callscope::secrets::Keyring;
-use callscope::store::Store;
+use callscope::audio::recorder::recover_unfinished;
+use callscope::jobs::{JobQueue, JobState, JobUpdate};
+use callscope::pipeline;
 use callscope::stt::stream::StreamEvent;
 use callscope::stt::{Segment, Speaker};
 
@@ -34,12 +32,11 @@ pub struct LiveCalls {
     running: Mutex<Option<LiveSession>>,
     history: Arc<Mutex<Vec<LiveEvent>>>,
     recordings: PathBuf,
-    library: PathBuf,
 }
 
 impl LiveCalls {
-    pub fn new(recordings: PathBuf, library: PathBuf) -> LiveCalls {
-        LiveCalls { running: Mutex::new(None), history: Arc::new(Mutex::new(Vec::new())), recordings, library }
+    pub fn new(recordings: PathBuf) -> LiveCalls {
+        LiveCalls { running: Mutex::new(None), history: Arc::new(Mutex::new(Vec::new())), recordings }
     }
 
     /// The devices, what the user chose last time and the shortcut.
@@ -117,40 +114,53 @@ impl LiveCalls {
     pub fn stop(&self, app: &AppHandle) -> Result<bool, CommandError> {
         let Some(session) = self.running.lock().unwrap_or_else(|p| p.into_inner()).take() else { return Ok(false) };
         set_title(app, TITLE);
-        let (app, history, library) = (app.clone(), Arc::clone(&self.history), self.library.clone());
+        let (app, history) = (app.clone(), Arc::clone(&self.history));
         std::thread::Builder::new()
             .name("live-stop".into())
-            .spawn(move || finish(&app, &history, &library, session))
+            .spawn(move || finish(&app, &history, session))
             .map_err(|e| CommandError::new(format!("The call could not be stopped cleanly: {e}")))?;
         Ok(true)
     }
 
-    /// Recordings a crash cut short (the app or `callscope listen` killed mid-call): repaired,
-    /// analysed and stored marked "recovered", in the background, once at start.
+    /// Recordings a crash cut short (the app or `callscope listen` killed mid-call): repaired
+    /// and queued for analysis, to be stored marked "recovered", once at start.
     pub fn recover_in_background(&self, app: &AppHandle) {
         if !pipeline::has_unfinished_recordings(&self.recordings) {
             return;
         }
-        let (app, recordings, library) = (app.clone(), self.recordings.clone(), self.library.clone());
+        let (app, recordings) = (app.clone(), self.recordings.clone());
         let spawned = std::thread::Builder::new().name("live-recover".into()).spawn(move || {
-            let result = build_job(&app).and_then(|job| {
-                let mut store = Store::open(&library).map_err(|e| e.to_string())?;
-                pipeline::block_on(async { Ok(pipeline::recover_live_recordings(&recordings, &job, &mut store, Arc::new(|_| {}), &CancelToken::new()).await) }).map_err(|e| e.to_string())
-            });
-            match result {
-                Ok(calls) => {
-                    for call in calls {
-                        match call {
-                            Ok(call) => tracing::info!(call_id = call.call_id, file = %call.file_name, "recovered a call a crash cut short"),
-                            Err(e) => tracing::error!(error = %e, "a recording a crash cut short could not be analysed; it is kept in the recordings folder"),
-                        }
+            for recovered in recover_unfinished(&recordings) {
+                match recovered {
+                    Ok(recording) => {
+                        tracing::info!(file = %recording.path.display(), duration_ms = recording.duration_ms, "queued a call a crash cut short");
+                        app.state::<JobQueue>().enqueue_live(recording);
                     }
+                    Err(e) => tracing::error!(error = %e, folder = %recordings.display(), "a recording a crash cut short was not recovered; it is kept where it was"),
                 }
-                Err(e) => tracing::error!(error = %e, folder = %recordings.display(), "recordings a crash cut short were not recovered"),
             }
         });
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "recordings a crash cut short will be recovered at the next start");
+        }
+    }
+
+    /// A job of the analysis queue changed: when it is the ended call's, its outcome ends the
+    /// call's history too (a window reloaded after that no longer shows it as analysing).
+    pub fn job_update(&self, app: &AppHandle, update: &JobUpdate) {
+        let ours = self.history.lock().unwrap_or_else(|p| p.into_inner()).iter().rev().find_map(|e| match e {
+            LiveEvent::Stopped { job_id, .. } => Some(*job_id == Some(update.job_id)),
+            LiveEvent::Stored { .. } | LiveEvent::Failed { .. } | LiveEvent::Started { .. } => Some(false),
+            _ => None,
+        });
+        if ours != Some(true) {
+            return;
+        }
+        match &update.state {
+            JobState::Done { call_id, .. } => send(app, &self.history, LiveEvent::Stored { call_id: *call_id }),
+            JobState::Failed { message, .. } => send(app, &self.history, LiveEvent::Failed { message: format!("The call was recorded but not analysed: {message}") }),
+            JobState::Cancelled => send(app, &self.history, LiveEvent::Failed { message: "The analysis was cancelled; the recording is kept in the recordings folder and can be analysed again.".into() }),
+            _ => {}
         }
     }
 
@@ -168,8 +178,8 @@ impl LiveCalls {
     }
 }
 
-/// Stop the devices and captions, then analyse and store the recording like a dropped file.
-fn finish(app: &AppHandle, history: &Mutex<Vec<LiveEvent>>, library: &std::path::Path, session: LiveSession) {
+/// Stop the devices and captions, then queue the recording for analysis like a dropped file.
+fn finish(app: &AppHandle, history: &Mutex<Vec<LiveEvent>>, session: LiveSession) {
     let outcome = match session.stop() {
         Ok(outcome) => outcome,
         Err(e) => return send(app, history, LiveEvent::Failed { message: format!("The recording could not be finished: {e}") }),
@@ -178,22 +188,12 @@ fn finish(app: &AppHandle, history: &Mutex<Vec<LiveEvent>>, library: &std::path:
     if let Some(stats) = captions {
         tracing::info!(audio_ms = stats.audio_ms, max_backlog_ms = stats.max_backlog_ms, skipped_ms = stats.skipped_ms, "live captions finished");
     }
-    send(app, history, LiveEvent::Stopped { duration_ms: recording.duration_ms, job_id: None });
-    let kept = format!("the recording is kept at {}; drop it on the Analyze screen to try again", recording.path.display());
-    let result = build_job(app).and_then(|job| {
-        let mut store = Store::open(library).map_err(|e| e.to_string())?;
-        pipeline::block_on(pipeline::store_live_recording(&recording, &job, &mut store, Arc::new(|_| {}), &CancelToken::new())).map_err(|e| e.to_string())
-    });
-    match result {
-        Ok(call) => send(app, history, LiveEvent::Stored { call_id: call.call_id }),
-        Err(e) => send(app, history, LiveEvent::Failed { message: format!("The call was recorded but not analysed: {e}; {kept}.") }),
+    let duration_ms = recording.duration_ms;
+    let queued = app.state::<JobQueue>().enqueue_live(recording);
+    match queued.state {
+        JobState::Failed { message, .. } => send(app, history, LiveEvent::Failed { message: format!("The call was recorded but not analysed: {message}") }),
+        _ => send(app, history, LiveEvent::Stopped { duration_ms, job_id: Some(queued.job_id) }),
     }
-}
-
-fn build_job(app: &AppHandle) -> Result<Job, String> {
-    let settings = app.state::<Arc<ConfigStore>>().get();
-    let models = ModelStore::open_default().map_err(|e| e.to_string())?;
-    Job::from_settings(&settings, &models, &app.state::<Keyring>()).map_err(|e| e.to_string())
 }
 
 /// The window's events for one update; `elapsed_ms` is how far the call is, as last heard.

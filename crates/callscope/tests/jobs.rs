@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use callscope::audio::recorder::{FinishedRecording, RecordingInfo};
 use callscope::config::{ConfigStore, Settings};
 use callscope::jobs::{JobQueue, JobState, JobUpdate, QueueOptions};
 use callscope::models::ModelStore;
@@ -172,4 +173,45 @@ fn the_queue_fails_each_bad_file_by_name_and_goes_on_with_the_next() {
         let case = manifest.files.iter().find(|c| c.path.ends_with(&row.file_name));
         assert!(case.is_none_or(|c| c.expected == "ok"), "a bad file left a row: {}", row.file_name);
     }
+}
+
+#[test]
+fn a_live_recording_waits_its_turn_in_the_queue_and_is_stored_as_recorded_live() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (queue, rx) = queue_in(dir.path(), tiny());
+    let file = queue.enqueue(fixtures().join("calls/call_12.wav")).job_id;
+    let wav = dir.path().join("call-2026-12-07T10-00-00Z.wav");
+    std::fs::copy(fixtures().join("calls/call_06.wav"), &wav).expect("copy the recording");
+    let recording = FinishedRecording {
+        path: wav,
+        info: RecordingInfo { started_at: "2026-12-07T10:00:00Z".into(), agent_device: Some("Headset".into()), customer_device: None },
+        duration_ms: 136_000,
+        recovered: true,
+        cut_short: None,
+    };
+    let live = queue.enqueue_live(recording).job_id;
+
+    // One worker: the live call starts only once the file before it has finished.
+    let mut order = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(600);
+    let mut live_call = None;
+    while live_call.is_none() {
+        let u = rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())).expect("both jobs finish");
+        if matches!(u.state, JobState::Running { .. }) && order.last() != Some(&u.job_id) {
+            order.push(u.job_id);
+        }
+        match u.state {
+            JobState::Done { call_id, .. } if u.job_id == live => live_call = Some(call_id),
+            JobState::Failed { message, .. } => panic!("job {} failed: {message}", u.job_id),
+            _ => {}
+        }
+    }
+    assert_eq!(order, [file, live], "the live call ran after the file queued before it, not beside it");
+    let store = Store::open(&dir.path().join("library.sqlite3")).expect("library");
+    let detail = store.call_detail(live_call.expect("stored")).expect("the live call is in the library");
+    let capture = detail.live.expect("marked as recorded live");
+    assert!(capture.recovered);
+    assert_eq!(capture.started_at, "2026-12-07T10:00:00Z");
+    assert_eq!(capture.agent_device.as_deref(), Some("Headset"));
+    assert_eq!(detail.call.domain, "insurance");
 }

@@ -12,6 +12,7 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use crate::audio::recorder::FinishedRecording;
 use crate::config::ConfigStore;
 use crate::models::ModelStore;
 use crate::pipeline::{self, file_name, Job, PipelineError, SharedProgress};
@@ -44,6 +45,8 @@ pub struct QueueOptions {
 struct QueuedJob {
     id: u32,
     path: PathBuf,
+    /// A live call's recording (`path` is its WAV): stored with when and how it was captured.
+    live: Option<FinishedRecording>,
     cancel: CancelToken,
 }
 
@@ -81,11 +84,22 @@ impl JobQueue {
 
     /// Queue a file; returns its first update (`queued`, or `failed` if no worker is left).
     pub fn enqueue(&self, path: PathBuf) -> JobUpdate {
+        self.push(path, None)
+    }
+
+    /// Queue a live call's finished (or recovered) recording behind the files already waiting,
+    /// so its analysis never runs beside another one; stored like a file, plus how it was
+    /// captured.
+    pub fn enqueue_live(&self, recording: FinishedRecording) -> JobUpdate {
+        self.push(recording.path.clone(), Some(recording))
+    }
+
+    fn push(&self, path: PathBuf, live: Option<FinishedRecording>) -> JobUpdate {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let cancel = CancelToken::new();
         lock(&self.tokens).insert(id, cancel.clone());
         let queued = JobUpdate::new(id, &path, JobState::Queued);
-        let sent = self.sender.lock().unwrap_or_else(|p| p.into_inner()).send(QueuedJob { id, path: path.clone(), cancel });
+        let sent = self.sender.lock().unwrap_or_else(|p| p.into_inner()).send(QueuedJob { id, path: path.clone(), live, cancel });
         match sent {
             Ok(()) => {
                 tracing::info!(job = id, path = %path.display(), "queued");
@@ -185,7 +199,10 @@ impl Worker {
         };
         tracing::info!(job = queued.id, path = %queued.path.display(), model = %job.plan().model, "analysis started");
         let progress = throttled(queued, Arc::clone(&self.sink));
-        let call = pipeline::block_on(pipeline::analyze_file(&queued.path, &job, store, progress, &queued.cancel))?;
+        let call = match &queued.live {
+            Some(recording) => pipeline::block_on(pipeline::store_live_recording(recording, &job, store, progress, &queued.cancel))?,
+            None => pipeline::block_on(pipeline::analyze_file(&queued.path, &job, store, progress, &queued.cancel))?,
+        };
         Ok((call.call_id, call.domain, call.category))
     }
 }

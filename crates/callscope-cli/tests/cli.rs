@@ -339,3 +339,6 @@ fn analyze_fails_each_bad_file_by_name_under_a_memory_limit_and_still_stores_the
 
 #[path = "cli/live.rs"]
 mod live;
+
+#[path = "cli/serve.rs"]
+mod serve;

@@ -12,9 +12,9 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::config::ConfigStore;
+use crate::config::{ConfigStore, SettingsOverrides};
 use crate::models::ModelStore;
-use crate::pipeline::{self, file_name, Job, PipelineError, SharedProgress};
+use crate::pipeline::{self, file_name, FailureKind, Job, PipelineError, SharedProgress};
 use crate::progress::{CancelToken, Progress, Stage};
 use crate::secrets::Keyring;
 use crate::store::Store;
@@ -44,6 +44,7 @@ pub struct QueueOptions {
 struct QueuedJob {
     id: u32,
     path: PathBuf,
+    overrides: SettingsOverrides,
     cancel: CancelToken,
 }
 
@@ -81,11 +82,17 @@ impl JobQueue {
 
     /// Queue a file; returns its first update (`queued`, or `failed` if no worker is left).
     pub fn enqueue(&self, path: PathBuf) -> JobUpdate {
+        self.enqueue_with(path, SettingsOverrides::default())
+    }
+
+    /// Queue a file to be analysed with `overrides` applied to the settings in force when it
+    /// starts (an upload that names its model or provider); returns its first update.
+    pub fn enqueue_with(&self, path: PathBuf, overrides: SettingsOverrides) -> JobUpdate {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let cancel = CancelToken::new();
         lock(&self.tokens).insert(id, cancel.clone());
         let queued = JobUpdate::new(id, &path, JobState::Queued);
-        let sent = self.sender.lock().unwrap_or_else(|p| p.into_inner()).send(QueuedJob { id, path: path.clone(), cancel });
+        let sent = self.sender.lock().unwrap_or_else(|p| p.into_inner()).send(QueuedJob { id, path: path.clone(), overrides, cancel });
         match sent {
             Ok(()) => {
                 tracing::info!(job = id, path = %path.display(), "queued");
@@ -94,7 +101,7 @@ impl JobQueue {
             Err(_) => {
                 lock(&self.tokens).remove(&id);
                 let message = format!("{}: the analysis workers have stopped; restart Callscope", file_name(&path));
-                JobUpdate::new(id, &path, JobState::Failed { message, missing_model: None })
+                JobUpdate::new(id, &path, JobState::Failed { message, missing_model: None, kind: FailureKind::Internal })
             }
         }
     }
@@ -174,7 +181,8 @@ impl Worker {
             Some(dir) => ModelStore::at(dir.clone()),
             None => ModelStore::open_default().map_err(|source| PipelineError::Model { source })?,
         };
-        let job = Job::from_settings(&self.config.get(), &models, &self.options.keys)?;
+        let settings = queued.overrides.apply(self.config.get()).map_err(|e| PipelineError::Runtime { detail: e.to_string() })?;
+        let job = Job::from_settings(&settings, &models, &self.options.keys)?;
         if self.store.is_none() {
             let store = Store::open(&self.options.library)
                 .map_err(|source| PipelineError::Store { file: file_name(&queued.path), source })?;

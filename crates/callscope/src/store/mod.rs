@@ -36,7 +36,7 @@ pub use search::{SearchHit, SnippetPart};
 pub use usage::{UsageGrouping, UsageReport, UsageRow};
 pub use time::Date;
 
-pub use calls::{CallDetail, FieldCorrection};
+pub use calls::{CallDetail, FieldCorrection, ShownCall};
 
 /// How long a statement waits for another process's write lock before giving up with `Locked`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

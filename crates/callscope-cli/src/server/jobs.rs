@@ -38,7 +38,7 @@ pub struct Snapshot {
     started: Option<Instant>,
 }
 
-/// Jobs accepted and not yet finished, and every job this server knows.
+/// Jobs accepted and not yet finished.
 struct Registry {
     by_queue_id: HashMap<u32, String>,
     jobs: HashMap<String, Arc<watch::Sender<Snapshot>>>,
@@ -135,6 +135,10 @@ impl Jobs {
         overrides: SettingsOverrides,
         asynchronous: bool,
     ) -> Result<watch::Receiver<Snapshot>, ApiError> {
+        // An upload that finished arriving after the stop began: the queue no longer runs.
+        if self.stopping.load(Ordering::SeqCst) {
+            return Err(ApiError::unavailable("stopping", format!("{file_name}: the server is stopping; send it again in a moment"), 30));
+        }
         let dir = self.uploads.join(&slot.job_id);
         std::fs::rename(&slot.dir, &dir).map_err(|e| ApiError::internal(format!("cannot keep the upload in {}: {e}", dir.display())))?;
         slot.dir = dir.clone();
@@ -151,14 +155,21 @@ impl Jobs {
             .save(&record)
             .map_err(|e| ApiError::internal(format!("cannot write the job down in the data folder: {e}; check the disk space")))?;
         slot.submitted = true;
-        let mut registry = self.lock();
-        registry.reserved -= 1;
-        Ok(self.enqueue(&mut registry, record))
+        let (receiver, failed) = {
+            let mut registry = self.lock();
+            registry.reserved -= 1;
+            self.enqueue(&mut registry, record)
+        };
+        if let Some(failed) = failed {
+            self.finish(failed);
+        }
+        Ok(receiver)
     }
 
     /// Queue `record`'s recording; the registry stays locked until the job is known, so the
-    /// worker's first update always finds it.
-    fn enqueue(&self, registry: &mut Registry, record: JobRecord) -> watch::Receiver<Snapshot> {
+    /// worker's first update always finds it. When no worker is left the job has already
+    /// failed: that end is returned, to be `finish`ed once the registry is unlocked.
+    fn enqueue(&self, registry: &mut Registry, record: JobRecord) -> (watch::Receiver<Snapshot>, Option<Finished>) {
         let update = self.queue.enqueue_with(record.audio.clone(), record.overrides.clone());
         let job_id = record.job_id.clone();
         tracing::info!(job = %job_id, file = %record.file_name, asynchronous = record.asynchronous, "job accepted");
@@ -166,20 +177,21 @@ impl Jobs {
         registry.jobs.insert(job_id.clone(), Arc::new(sender));
         registry.by_queue_id.insert(update.job_id, job_id);
         registry.in_flight += 1;
+        let mut failed = None;
         if update.state.is_final() {
-            // No worker is left to report it; record the failure here.
             let queue_id = update.job_id;
-            if let Some(done) = self.apply_locked(registry, update) {
-                self.finish(done);
-            }
+            failed = self.apply_locked(registry, update);
             registry.by_queue_id.remove(&queue_id);
         }
-        receiver
+        (receiver, failed)
     }
 
-    /// The job `job_id`, if this server knows it.
+    /// The job `job_id`: in memory while it is queued or running, from its record once done.
     pub fn get(&self, job_id: &str) -> Option<Snapshot> {
-        self.lock().jobs.get(job_id).map(|s| s.borrow().clone())
+        if let Some(sender) = self.lock().jobs.get(job_id) {
+            return Some(sender.borrow().clone());
+        }
+        self.spool.load(job_id).map(|record| Snapshot { record, progress: None, started: None })
     }
 
     /// Stop taking uploads, stop the jobs queued and running, and wait (at most `limit`) until
@@ -201,16 +213,15 @@ impl Jobs {
     /// Run again the asynchronous jobs a previous run accepted and did not finish; a
     /// synchronous one's client is gone, so it is failed and its upload removed.
     fn recover(&self) {
-        let records = self.spool.load_all();
-        let mut registry = self.lock();
-        for mut record in records {
-            let job_id = record.job_id.clone();
-            if record.outcome == Outcome::Queued && record.asynchronous && record.audio.is_file() {
-                tracing::info!(job = %job_id, file = %record.file_name, "queued again after a restart");
-                self.enqueue(&mut registry, record);
-                continue;
-            }
-            if record.outcome == Outcome::Queued {
+        let mut failed = Vec::new();
+        {
+            let mut registry = self.lock();
+            for mut record in self.spool.load_all().into_iter().filter(|r| r.outcome == Outcome::Queued) {
+                if record.asynchronous && record.audio.is_file() {
+                    tracing::info!(job = %record.job_id, file = %record.file_name, "queued again after a restart");
+                    failed.extend(self.enqueue(&mut registry, record).1);
+                    continue;
+                }
                 record.outcome = Outcome::Failed {
                     detail: format!("{}: the server stopped before it was analysed and its client was gone; nothing was stored: send it again", record.file_name),
                     code: "interrupted".into(),
@@ -218,12 +229,11 @@ impl Jobs {
                 };
                 remove_upload(&record.audio);
                 if let Err(e) = self.spool.save(&record) {
-                    tracing::warn!(job = %job_id, error = %e, "the job record could not be updated");
+                    tracing::warn!(job = %record.job_id, error = %e, "the job record could not be updated");
                 }
             }
-            let (sender, _) = watch::channel(Snapshot { record, progress: None, started: None });
-            registry.jobs.insert(job_id, Arc::new(sender));
         }
+        failed.into_iter().for_each(|f| self.finish(f));
     }
 
     /// Apply one update from the queue.
@@ -308,10 +318,14 @@ impl Jobs {
             }
         }
         tracing::info!(job = %record.job_id, outcome = ?record.outcome, kept = done.kept, "job ended");
+        let job_id = record.job_id.clone();
         done.sender.send_modify(|s| {
             s.record = record;
             s.progress = None;
         });
+        // Its waiters have the final state; later readers get it from the record, so memory
+        // holds only the jobs in flight however long the server runs.
+        self.lock().jobs.remove(&job_id);
     }
 }
 

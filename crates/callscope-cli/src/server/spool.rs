@@ -72,6 +72,15 @@ impl Spool {
         Ok(())
     }
 
+    /// The record of job `job_id`, if there is one (an id this server never gave is none).
+    pub fn load(&self, job_id: &str) -> Option<JobRecord> {
+        // Ids are uuids in hex: anything else (a path, `..`) names no record.
+        if job_id.is_empty() || !job_id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        read(&self.path(job_id)).ok()
+    }
+
     /// Every readable record; finished ones older than a week are deleted instead. A record
     /// that cannot be read is logged and left for a person to look at.
     pub fn load_all(&self) -> Vec<JobRecord> {

@@ -33,37 +33,24 @@ pub struct AppState {
     pub websockets: TaskTracker,
 }
 
-/// The connection routes read (and delete) through; the analysis worker writes through its
-/// own, and SQLite's WAL lets both work at once, with the desktop app too.
-pub struct Library {
-    path: PathBuf,
-    store: Mutex<Option<Store>>,
-}
+/// The library as routes reach it: the engine's shared connection, used on a blocking thread
+/// because SQLite blocks.
+pub struct Library(callscope::store::Library);
 
 impl Library {
     /// The library at `path`, opened on first use.
     pub fn new(path: PathBuf) -> Library {
-        Library { path, store: Mutex::new(None) }
+        Library(callscope::store::Library::new(path))
     }
 
-    /// Run `f` on the library on a blocking thread (SQLite blocks), opening it first if needed;
-    /// a failed open is tried again on the next request.
+    /// Run `f` on the library on a blocking thread; a failed open is tried again next time.
     pub async fn with<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let library = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = library.store.lock().unwrap_or_else(|p| p.into_inner());
-            if guard.is_none() {
-                *guard = Some(Store::open(&library.path)?);
-            }
-            match guard.as_mut() {
-                Some(store) => f(store),
-                None => Err(ApiError::internal("the call library is not open")),
-            }
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("reading the call library stopped unexpectedly: {e}")))?
+        tokio::task::spawn_blocking(move || library.0.with(f))
+            .await
+            .map_err(|e| ApiError::internal(format!("reading the call library stopped unexpectedly: {e}")))?
     }
 }

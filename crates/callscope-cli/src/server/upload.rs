@@ -137,12 +137,13 @@ pub fn safe_file_name(raw: &str) -> String {
         .chars()
         .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ' | '(' | ')' | '+' | ',') { c } else { '_' })
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    let cleaned = cleaned.trim();
     let (stem, extension) = match cleaned.rsplit_once('.') {
-        Some((stem, ext)) if !ext.is_empty() && ext.len() <= 8 => (stem, Some(ext)),
+        Some((stem, ext)) if !ext.is_empty() && ext.len() <= 8 && !ext.contains(' ') => (stem, Some(ext)),
         _ => (cleaned, None),
     };
-    let mut stem: String = stem.chars().take(MAX_NAME_CHARS).collect();
+    // A leading dot would hide the file, and `..` must never be a name.
+    let mut stem: String = stem.trim_start_matches('.').trim().chars().take(MAX_NAME_CHARS).collect();
     if stem.trim_matches(['.', '_', ' ']).is_empty() {
         stem = "upload".to_string();
     }
@@ -192,6 +193,7 @@ mod tests {
         assert_eq!(safe_file_name("a\0b\nc.wav"), "a_b_c.wav");
         assert_eq!(safe_file_name(""), "upload");
         assert_eq!(safe_file_name("....wav"), "upload.wav");
+        assert_eq!(safe_file_name(".wav"), "upload.wav");
     }
 
     #[test]

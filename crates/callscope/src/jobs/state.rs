@@ -16,11 +16,11 @@ pub enum JobState {
     Running { stage: Stage, fraction: f32 },
     Done { call_id: i64, domain: String, category: String },
     /// `message` names the file and says what went wrong; `missing_model` names the speech
-    /// model to install when that is the reason, so a shell can offer to; `kind` says whose
-    /// problem it is (the server's status code), and is not sent to the UI.
+    /// model to install when that is the reason, so a shell can offer to.
     Failed {
         message: String,
         missing_model: Option<String>,
+        /// Whose problem it is (the HTTP server's status code); not sent to the UI.
         #[serde(skip)]
         #[cfg_attr(feature = "specta", specta(skip))]
         kind: FailureKind,

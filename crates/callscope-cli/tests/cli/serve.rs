@@ -508,3 +508,75 @@ fn accepted_jobs_survive_a_restart_and_a_full_queue_says_when_to_come_back() {
     names.sort_unstable();
     assert_eq!(names, ["first.wav", "second.wav"], "{page}");
 }
+
+/// Peak resident memory of process `pid` (VmHWM), in MB.
+fn peak_memory_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb: f64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0.0);
+    kb / 1024.0
+}
+
+/// Load: 50 clients upload a short clip at once (tiny.en, offline analyzer). Each gets its
+/// result, or a 503 with Retry-After and then its result when it tries again; every upload is
+/// stored exactly once. Prints the throughput, p50/p95 time to result and the server's peak
+/// memory.
+#[test]
+#[ignore = "load test (a few minutes): cargo test -p callscope-cli --test cli serve::fifty -- --ignored --nocapture"]
+fn fifty_concurrent_uploads_are_each_answered_and_stored_once() {
+    const CLIENTS: usize = 50;
+    let data = data_folder();
+    let server = Server::start(data.path(), &["--queue", "16"]);
+    wait_until_ready(&server);
+    let clip = Arc::new(read_fixture(CLIP));
+    let url = server.url("/api/transcribe/");
+    let started = Instant::now();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|n| {
+            let (clip, url) = (Arc::clone(&clip), url.clone());
+            std::thread::spawn(move || {
+                let name = format!("load-{n:02}.wav");
+                let (content_type, body) = multipart(&[], Some(("file", &name, &clip)));
+                let first_try = Instant::now();
+                let mut refused = 0;
+                loop {
+                    let response = client().post(&url).header("content-type", &content_type).body(body.clone()).send().expect("answered");
+                    match response.status() {
+                        StatusCode::OK => {
+                            let result: Value = serde_json::from_str(&response.text().expect("a body")).expect("JSON");
+                            assert_eq!(result["filename"], name.as_str());
+                            return (first_try.elapsed(), refused);
+                        }
+                        StatusCode::SERVICE_UNAVAILABLE => {
+                            let wait: u64 = response.headers()["retry-after"].to_str().ok().and_then(|s| s.parse().ok()).expect("Retry-After");
+                            refused += 1;
+                            std::thread::sleep(Duration::from_secs(wait.min(5)));
+                        }
+                        other => panic!("{name}: {other} {}", response.text().unwrap_or_default()),
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut times: Vec<Duration> = Vec::new();
+    let mut refusals = 0;
+    for client in clients {
+        let (time, refused) = client.join().expect("a client");
+        times.push(time);
+        refusals += refused;
+    }
+    let elapsed = started.elapsed();
+    times.sort();
+    let (_, page) = get(&server, "/api/calls?limit=500");
+    let mut names: Vec<String> = page["items"].as_array().expect("items").iter().filter_map(|c| c["file_name"].as_str().map(String::from)).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!((page["items"].as_array().map(Vec::len), names.len()), (Some(CLIENTS), CLIENTS), "each upload stored once");
+    let peak_mb = peak_memory_mb(server.child.id());
+    println!(
+        "serve load: {CLIENTS} uploads in {:.1} s ({:.1} per minute); time to result p50 {:.1} s, p95 {:.1} s; {refusals} answers were 503 with Retry-After; server peak memory {peak_mb:.0} MB",
+        elapsed.as_secs_f64(),
+        CLIENTS as f64 / elapsed.as_secs_f64() * 60.0,
+        times[CLIENTS / 2].as_secs_f64(),
+        times[CLIENTS * 95 / 100].as_secs_f64(),
+    );
+}

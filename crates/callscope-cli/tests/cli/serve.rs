@@ -475,6 +475,38 @@ fn off_loopback_the_server_needs_a_token_on_every_route_and_the_websocket() {
 }
 
 #[test]
+fn a_server_without_its_speech_model_is_not_ready_and_says_which_model_to_install() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_callscope"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("CALLSCOPE_DATA", data.path())
+        .env("CALLSCOPE_MODELS", data.path().join("no-models"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("callscope serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let addr = lines.find_map(|l| l.ok()?.split("listening on http://").nth(1).map(str::to_string)).expect("the server starts");
+    let server = Server { child, addr, stderr: Arc::new(Mutex::new(String::new())) };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let not_ready = loop {
+        let (status, body) = get(&server, "/readyz");
+        if body["model"]["detail"].is_string() {
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+            break body;
+        }
+        assert!(Instant::now() < deadline, "{body}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!((not_ready["ready"].as_bool(), not_ready["library"]["ok"].as_bool()), (Some(false), Some(true)), "{not_ready}");
+    assert!(not_ready["model"]["detail"].as_str().is_some_and(|d| d.contains("base")), "{not_ready}");
+    let (status, refused) = json(upload(&server, "/api/transcribe/", "clip.wav", &read_fixture(CLIP), &[]));
+    assert_eq!((status, refused["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("not_set_up")), "{refused}");
+    assert!(refused["detail"].as_str().is_some_and(|d| d.contains("base")), "{refused}");
+    assert_eq!(get(&server, "/api/calls").1["items"], serde_json::json!([]), "nothing stored");
+}
+
+#[test]
 fn accepted_jobs_survive_a_restart_and_a_full_queue_says_when_to_come_back() {
     let data = data_folder();
     let mut server = Server::start(data.path(), &["--queue", "2"]);

@@ -55,6 +55,7 @@ pub fn run(args: ServeArgs, config: ConfigStore, data: &DataLocation) -> anyhow:
         cors_origins: args.cors,
         data_dir: data.dir.clone(),
         library: data.library(),
+        recordings: data.recordings(),
         config: Arc::new(config),
     };
     server::run(options)?;

@@ -1,9 +1,10 @@
-//! What WebSocket clients hear: typed JSON messages about jobs, the same changes the desktop
-//! app receives as `JobUpdate`s, keyed by the server's job id.
+//! What WebSocket clients hear: typed JSON messages about jobs (the changes the desktop app
+//! receives as `JobUpdate`s, keyed by the server's job id) and a live call's captions.
 
 use std::sync::Arc;
 
 use callscope::progress::Stage;
+use callscope::stt::Speaker;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -19,11 +20,26 @@ pub enum ServerEvent<'a> {
     Progress { job_id: &'a str, file_name: &'a str, stage: Stage, fraction: f32 },
     /// A job's call is in the library.
     Stored { job_id: &'a str, file_name: &'a str, call_id: i64, domain: &'a str, category: &'a str },
-    /// A job failed or was stopped; `detail` names the file and says why.
+    /// A job (or a live call's analysis or recording) failed or was stopped; `detail` names
+    /// the file and says why.
     Error { job_id: &'a str, file_name: &'a str, code: &'a str, detail: &'a str },
+    /// A live call's caption still being revised: replaces the speaker's previous partial.
+    Partial(Caption<'a>),
+    /// A live call's settled words: never changed; clears the speaker's partial.
+    Final(Caption<'a>),
 }
 
-/// A message ready to send, with the job it concerns for clients that follow one job.
+/// Words of one speaker in a live call.
+#[derive(Debug, Serialize)]
+pub struct Caption<'a> {
+    pub live_id: &'a str,
+    pub speaker: Speaker,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub text: &'a str,
+}
+
+/// A message ready to send, with the job (or live call) it concerns for clients that follow one.
 #[derive(Debug)]
 pub struct Event {
     pub job_id: String,
@@ -41,7 +57,11 @@ pub fn channel() -> Events {
 /// Publish `event` to every connected client (none connected is fine).
 pub fn publish(events: &Events, event: &ServerEvent<'_>) {
     let job_id = match event {
-        ServerEvent::Progress { job_id, .. } | ServerEvent::Stored { job_id, .. } | ServerEvent::Error { job_id, .. } => job_id.to_string(),
+        ServerEvent::Progress { job_id, .. }
+        | ServerEvent::Stored { job_id, .. }
+        | ServerEvent::Error { job_id, .. }
+        | ServerEvent::Partial(Caption { live_id: job_id, .. })
+        | ServerEvent::Final(Caption { live_id: job_id, .. }) => job_id.to_string(),
     };
     match serde_json::to_string(event) {
         Ok(json) => {

@@ -26,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::events;
+use super::live::LiveCalls;
 use super::jobs::{Jobs, JobsOptions};
 use super::routes::router;
 use super::state::{AppState, Library};
@@ -43,6 +44,9 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 /// Serve `options` until a stop signal.
 pub async fn serve(options: ServerOptions) -> anyhow::Result<()> {
     let events = events::channel();
+    if callscope::pipeline::has_unfinished_recordings(&options.recordings) {
+        eprintln!("callscope serve: live recordings a crash cut short are in {}; `callscope recover` analyses and stores them", options.recordings.display());
+    }
     let jobs = Jobs::start(JobsOptions {
         library: options.library.clone(),
         data_dir: options.data_dir.clone(),
@@ -57,6 +61,8 @@ pub async fn serve(options: ServerOptions) -> anyhow::Result<()> {
         config: Arc::clone(&options.config),
         max_upload_bytes: options.max_upload_bytes,
         data_dir: options.data_dir.clone(),
+        library_path: options.library.clone(),
+        live: Arc::new(LiveCalls::new(options.recordings.clone())),
         model_loaded: Arc::new(AtomicBool::new(false)),
         model_error: Arc::new(Mutex::new(None)),
         stopping: CancellationToken::new(),

@@ -1,5 +1,5 @@
 //! The HTTP server behind `callscope serve`: the original service's `POST /api/transcribe/`,
-//! a JSON API over the call library, and job progress over a WebSocket.
+//! a JSON API over the call library, job progress and live captions over a WebSocket.
 //!
 //! Routes are thin over the engine, like the desktop's commands: uploads go through the same
 //! `JobQueue` (one recording at a time), reads through the same `Store`. What is the server's
@@ -14,6 +14,7 @@ mod health;
 mod jobs;
 mod library;
 mod listen;
+mod live;
 mod openapi;
 mod routes;
 mod spool;
@@ -44,6 +45,8 @@ pub struct ServerOptions {
     /// The data folder: uploads and job records live beside the library.
     pub data_dir: PathBuf,
     pub library: PathBuf,
+    /// Where live calls are recorded.
+    pub recordings: PathBuf,
     pub config: Arc<ConfigStore>,
 }
 

@@ -12,11 +12,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use super::auth::{require_token, Token};
 use super::error::ApiError;
 use super::state::AppState;
-use super::{audio, health, library, openapi, transcribe, ws};
+use super::{audio, health, library, live, openapi, transcribe, ws};
 
 /// The paths this server answers, as the OpenAPI document lists them (checked by a test).
 #[cfg(test)]
-pub const PATHS: [&str; 12] = [
+pub const PATHS: [&str; 13] = [
     "/api/transcribe/",
     "/api/transcribe",
     "/api/jobs/{id}",
@@ -25,6 +25,7 @@ pub const PATHS: [&str; 12] = [
     "/api/calls/{id}/audio",
     "/api/calls/{id}/export",
     "/api/domains",
+    "/api/live",
     "/api/openapi.json",
     "/healthz",
     "/readyz",
@@ -44,6 +45,7 @@ pub fn router(state: AppState, token: Option<Arc<Token>>, cors_origins: &[String
         .route("/api/calls/{id}/audio", get(audio::audio))
         .route("/api/calls/{id}/export", get(library::export))
         .route("/api/domains", get(library::domains))
+        .route("/api/live", post(live::start).delete(live::stop))
         .route("/api/openapi.json", get(openapi::document))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -12,6 +12,7 @@ use tokio_util::task::TaskTracker;
 use super::error::ApiError;
 use super::events::Events;
 use super::jobs::Jobs;
+use super::live::LiveCalls;
 
 /// The routes' shared state.
 #[derive(Clone)]
@@ -23,6 +24,10 @@ pub struct AppState {
     pub max_upload_bytes: u64,
     /// The data folder (library, uploads, job records).
     pub data_dir: PathBuf,
+    /// The library file, for work that opens its own connection (a live call's analysis).
+    pub library_path: PathBuf,
+    /// The live call on this machine's devices, if one is running.
+    pub live: Arc<LiveCalls>,
     /// Set once the speech model of the saved settings is loaded (`/readyz`).
     pub model_loaded: Arc<AtomicBool>,
     /// Why the model could not be loaded, when it could not.

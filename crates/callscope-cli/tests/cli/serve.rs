@@ -6,14 +6,15 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::blocking::{Client, Response};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::{callscope, fixtures, text};
+use super::live::{play_call, split_call, Pulse, AGENT_SINK, CUSTOMER_SINK};
+use super::{callscope, collect_stderr, fixtures, text};
 
 /// A short, clear clip (3 s of a LibriVox reading): quick to analyse where any speech will do.
 const CLIP: &str = "librivox/sense_and_sensibility_01_austen_64kb-0880.wav";
@@ -32,8 +33,13 @@ impl Server {
     /// `callscope serve` over the library in `data` (tiny.en, offline analyzer), with `extra`
     /// flags, on a free loopback port unless they say `--bind`.
     fn start(data: &Path, extra: &[&str]) -> Server {
+        Server::start_from(Command::new(env!("CARGO_BIN_EXE_callscope")), data, extra)
+    }
+
+    /// The same, from `command` (the binary with an environment already set).
+    fn start_from(mut command: Command, data: &Path, extra: &[&str]) -> Server {
         let bind: &[&str] = if extra.contains(&"--bind") { &[] } else { &["--bind", "127.0.0.1:0"] };
-        let mut child = Command::new(env!("CARGO_BIN_EXE_callscope"))
+        let mut child = command
             .arg("serve")
             .args(bind)
             .args(extra)
@@ -42,20 +48,7 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("callscope serve starts");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = mpsc::channel();
-        let lines = BufReader::new(child.stderr.take().expect("stderr"));
-        let collected = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            for line in lines.lines().map_while(Result::ok) {
-                if let Some(url) = line.split("listening on http://").nth(1) {
-                    let _ = tx.send(url.trim().to_string());
-                }
-                let mut all = collected.lock().expect("lock");
-                all.push_str(&line);
-                all.push('\n');
-            }
-        });
+        let (stderr, rx) = collect_stderr(&mut child, |line| line.split("listening on http://").nth(1).map(|a| a.trim().to_string()));
         let Ok(addr) = rx.recv_timeout(Duration::from_secs(60)) else {
             let _ = child.kill();
             panic!("the server did not start:\n{}", stderr.lock().expect("lock"));
@@ -539,6 +532,69 @@ fn accepted_jobs_survive_a_restart_and_a_full_queue_says_when_to_come_back() {
     let mut names: Vec<&str> = page["items"].as_array().expect("items").iter().filter_map(|c| c["file_name"].as_str()).collect();
     names.sort_unstable();
     assert_eq!(names, ["first.wav", "second.wav"], "{page}");
+}
+
+#[test]
+fn a_live_call_on_the_servers_devices_streams_captions_and_is_stored_when_it_stops() {
+    let Some(pulse) = Pulse::start() else { return };
+    let data = data_folder();
+    let (agent, customer) = split_call("call_01", data.path());
+    let server = Server::start_from(pulse.command(env!("CARGO_BIN_EXE_callscope")), data.path(), &[]);
+    wait_until_ready(&server);
+    let mut socket = websocket(&server, "");
+    let devices = serde_json::json!({ "microphone": format!("pulseaudio:{AGENT_SINK}.monitor"), "system": format!("pulseaudio:{CUSTOMER_SINK}.monitor") }).to_string();
+    let start = || client().post(server.url("/api/live")).header("content-type", "application/json").body(devices.clone()).send().expect("answered");
+    let (status, started) = json(start());
+    assert_eq!(status, StatusCode::CREATED, "{started}\n{}", server.log());
+    let live_id = started["live_id"].as_str().expect("live_id").to_string();
+    assert_eq!((started["microphone"].as_str(), started["system"].as_str()), (Some("Monitor of Agent-Headset"), Some("Monitor of Customer-Line")), "{started}");
+    assert_eq!(start().status(), StatusCode::CONFLICT, "one call at a time");
+
+    // Streams deliver their first buffer 1–2 s after they open.
+    std::thread::sleep(Duration::from_millis(2500));
+    socket.get_mut().set_read_timeout(Some(Duration::from_millis(500))).expect("timeout");
+    let mut finals: Vec<(String, String)> = Vec::new();
+    let mut partials = 0;
+    // Reads one message for this call; the `stored` message once the call is stored.
+    let mut read = |socket: &mut tungstenite::WebSocket<TcpStream>| -> Option<Value> {
+        let Ok(tungstenite::Message::Text(text)) = socket.read() else { return None };
+        let event: Value = serde_json::from_str(text.as_str()).expect("JSON message");
+        match event["type"].as_str() {
+            Some("partial") if event["live_id"] == live_id.as_str() => partials += 1,
+            Some("final") if event["live_id"] == live_id.as_str() => {
+                finals.push((event["speaker"].as_str().unwrap_or_default().to_string(), event["text"].as_str().unwrap_or_default().to_lowercase()));
+            }
+            Some("stored") if event["job_id"] == live_id.as_str() => return Some(event),
+            _ => panic!("{event}"),
+        }
+        None
+    };
+    std::thread::scope(|scope| {
+        let playing = scope.spawn(|| play_call(&pulse, &agent, &customer));
+        while !playing.is_finished() {
+            read(&mut socket);
+        }
+    });
+
+    // Stopping settles the captions' last words (their finals come before `stored`), then
+    // the recording is analysed and stored.
+    let (status, call) = json(client().delete(server.url("/api/live")).send().expect("answered"));
+    assert_eq!(status, StatusCode::OK, "{call}\n{}", server.log());
+    assert!(call["filename"].as_str().is_some_and(|f| f.ends_with(".wav")) && call["transcription"].as_str().is_some_and(|t| !t.is_empty()), "{call}");
+    socket.get_mut().set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let stored = loop {
+        if let Some(stored) = read(&mut socket) {
+            break stored;
+        }
+    };
+    assert_eq!(stored["call_id"], call["call_id"]);
+    // The fast caption model under load may mishear or skip a word: any of a side's key words will do.
+    let said = |who: &str, words: &[&str]| finals.iter().any(|(speaker, text)| speaker == who && words.iter().any(|w| text.contains(w)));
+    assert!(partials > 0, "partial captions came while the call went on");
+    assert!(said("agent", &["riverside", "family health", "help"]) && said("customer", &["appointment", "physical", "patel"]), "final captions of both sides: {finals:?}");
+    let (_, shown) = get(&server, &format!("/api/calls/{}", call["call_id"]));
+    assert_eq!(shown["live"]["agent_device"], "Monitor of Agent-Headset", "{shown}");
+    assert_eq!(client().delete(server.url("/api/live")).send().expect("answered").status(), StatusCode::NOT_FOUND);
 }
 
 /// Peak resident memory of process `pid` (VmHWM), in MB.

@@ -4,18 +4,19 @@
 use std::io::SeekFrom;
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
 use super::error::ApiError;
+use super::library::CallId;
 use super::state::AppState;
 
 /// `GET /api/calls/{id}/audio`, honouring one `Range: bytes=…` (several ranges are answered
 /// with the first; an unsatisfiable one with 416).
-pub async fn audio(State(state): State<AppState>, Path(id): Path<i64>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn audio(State(state): State<AppState>, CallId(id): CallId, headers: HeaderMap) -> Result<Response, ApiError> {
     let path = state.library.with(move |store| Ok(store.audio_path(id)?)).await?;
     let not_kept = || ApiError::new(StatusCode::NOT_FOUND, "no_audio", format!("call {id} has no recording on this server (it was not uploaded here, or its file was moved)"));
     let path = path.ok_or_else(not_kept)?;

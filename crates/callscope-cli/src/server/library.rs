@@ -2,7 +2,8 @@
 //! its export, its deletion, and the domain catalog.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,6 +19,20 @@ use super::state::AppState;
 const DEFAULT_LIMIT: u32 = 50;
 /// The largest page.
 const MAX_LIMIT: u32 = 500;
+
+/// A call's id from the path; anything but a number is answered 400 in JSON like every error.
+pub struct CallId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for CallId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<CallId, ApiError> {
+        let Path(id) = Path::<i64>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_request("invalid_id", format!("{}; a call's id is a number, as GET /api/calls lists them", e.body_text())))?;
+        Ok(CallId(id))
+    }
+}
 
 /// `GET /api/calls` parameters besides the filter's own (`domain`, `category`, `sentiment`,
 /// `resolution`, `agent`, `since`, `until`, as `callscope calls list` takes them).
@@ -106,7 +121,7 @@ fn invalid_query(e: QueryRejection) -> ApiError {
 }
 
 /// `GET /api/calls/{id}`: the call as `callscope calls show --json` prints it.
-pub async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<ShownCall>, ApiError> {
+pub async fn show(State(state): State<AppState>, CallId(id): CallId) -> Result<Json<ShownCall>, ApiError> {
     let shown = state.library.with(move |store| store.shown_call(id)?.ok_or_else(|| ApiError::no_call(id))).await?;
     Ok(Json(shown))
 }
@@ -120,7 +135,7 @@ pub struct ExportQuery {
 }
 
 /// `GET /api/calls/{id}/export?format=json|csv|srt|vtt`.
-pub async fn export(State(state): State<AppState>, Path(id): Path<i64>, query: Result<Query<ExportQuery>, QueryRejection>) -> Result<Response, ApiError> {
+pub async fn export(State(state): State<AppState>, CallId(id): CallId, query: Result<Query<ExportQuery>, QueryRejection>) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", format!("{}; format is one of json, csv, srt, vtt", e.body_text())))?;
     let format = query.format.unwrap_or(CallExportFormat::Json);
     let personal = if query.unredacted.unwrap_or(false) { PersonalData::AsStored } else { PersonalData::Redact };
@@ -138,7 +153,7 @@ pub async fn export(State(state): State<AppState>, Path(id): Path<i64>, query: R
 
 /// `DELETE /api/calls/{id}`: the call, its transcript and fields, and the recording when this
 /// server received it (a file the desktop app analysed in place is the user's and stays).
-pub async fn delete(State(state): State<AppState>, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
+pub async fn delete(State(state): State<AppState>, CallId(id): CallId) -> Result<StatusCode, ApiError> {
     let audio = state
         .library
         .with(move |store| {

@@ -158,7 +158,7 @@ fn check_extension(name: &str) -> Result<(), ApiError> {
     if AUDIO_EXTENSIONS.contains(&extension.as_str()) {
         return Ok(());
     }
-    let what = if extension.is_empty() { "a file without an extension".to_string() } else { format!(".{extension} files") };
+    let what = if extension.is_empty() { "files without an extension".to_string() } else { format!(".{extension} files") };
     Err(ApiError::bad_request("invalid_audio", format!("{name}: {what} are not accepted; send a WAV, MP3, M4A, FLAC or OGG recording")).about(name))
 }
 

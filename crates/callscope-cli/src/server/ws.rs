@@ -5,12 +5,15 @@
 
 use std::time::Duration;
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::error::ApiError;
 use super::state::AppState;
 
 /// Longest a client may leave one message unread.
@@ -28,8 +31,13 @@ pub struct WsQuery {
 }
 
 /// Upgrade to a WebSocket that relays job messages.
-pub async fn ws(State(state): State<AppState>, Query(query): Query<WsQuery>, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.max_message_size(64 * 1024).on_upgrade(move |socket| relay(socket, state, query.job))
+pub async fn ws(
+    State(state): State<AppState>,
+    Query(query): Query<WsQuery>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let upgrade = upgrade.map_err(|e| ApiError::new(StatusCode::UPGRADE_REQUIRED, "not_websocket", format!("{}; connect with a WebSocket client", e.body_text())))?;
+    Ok(upgrade.max_message_size(64 * 1024).on_upgrade(move |socket| relay(socket, state, query.job)))
 }
 
 async fn relay(mut socket: WebSocket, state: AppState, job: Option<String>) {

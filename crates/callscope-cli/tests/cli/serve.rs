@@ -337,6 +337,13 @@ fn the_original_route_answers_with_its_keys_and_the_library_api_serves_the_call(
     let kept: Vec<_> = std::fs::read_dir(data.path().join("uploads")).expect("uploads").flatten().filter(|e| e.file_name() != ".incoming").collect();
     assert_eq!(kept.len(), 1, "only the clip's recording is left: {kept:?}");
     assert_eq!(client().delete(server.url(&format!("/api/calls/{call_id}"))).send().expect("delete").status(), StatusCode::NOT_FOUND);
+
+    // Whatever is wrong is answered in JSON: a path that is no call id, a route that is not
+    // there, a WebSocket route asked without upgrading.
+    for (path, status) in [("/api/calls/twelve", StatusCode::BAD_REQUEST), ("/api/nothing", StatusCode::NOT_FOUND), ("/ws", StatusCode::UPGRADE_REQUIRED)] {
+        let (got, body) = get(&server, path);
+        assert!(got == status && body["detail"].is_string(), "{path}: {got} {body}");
+    }
 }
 
 #[test]

@@ -16,6 +16,11 @@ use super::error::ApiError;
 const AUDIO_EXTENSIONS: [&str; 5] = ["wav", "mp3", "m4a", "flac", "ogg"];
 /// Longest a client may pause between two pieces of the body before it is dropped (408).
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// After this long, an upload must have come at `MIN_BYTES_PER_S` on average: a client that
+/// trickles a byte now and then never holds a place in the queue for hours.
+const RATE_GRACE: Duration = Duration::from_secs(30);
+/// The slowest average an upload may arrive at (a poor mobile line does better).
+const MIN_BYTES_PER_S: f64 = 16.0 * 1024.0;
 /// Longest text field read (`provider`, `model`, …).
 const MAX_TEXT_BYTES: usize = 1024;
 /// How much of a too-large body is still read (and thrown away) before answering 413, so the
@@ -84,6 +89,7 @@ async fn save(mut field: Field<'_>, path: &Path, max_bytes: u64) -> Result<(), A
     tokio::fs::create_dir_all(dir).await.map_err(|e| ApiError::internal(format!("cannot create the upload folder {}: {e}", dir.display())))?;
     let mut file = tokio::fs::File::create(path).await.map_err(|e| ApiError::internal(format!("cannot write the upload to {}: {e}", dir.display())))?;
     let mut written = 0u64;
+    let started = std::time::Instant::now();
     loop {
         let chunk = match tokio::time::timeout(IDLE_TIMEOUT, field.chunk()).await {
             Ok(chunk) => chunk.map_err(malformed)?,
@@ -93,6 +99,9 @@ async fn save(mut field: Field<'_>, path: &Path, max_bytes: u64) -> Result<(), A
         written += chunk.len() as u64;
         if written > max_bytes {
             return Err(too_large(max_bytes));
+        }
+        if arriving_too_slowly(written, started.elapsed()) {
+            return Err(too_slow());
         }
         file.write_all(&chunk).await.map_err(|e| ApiError::internal(format!("cannot write the upload to {}: {e}; check the disk space", dir.display())))?;
     }
@@ -162,12 +171,21 @@ fn check_extension(name: &str) -> Result<(), ApiError> {
     Err(ApiError::bad_request("invalid_audio", format!("{name}: {what} are not accepted; send a WAV, MP3, M4A, FLAC or OGG recording")).about(name))
 }
 
+/// Whether `written` bytes in `elapsed` is slower than an upload may be, once past the grace.
+fn arriving_too_slowly(written: u64, elapsed: Duration) -> bool {
+    elapsed > RATE_GRACE && (written as f64) < MIN_BYTES_PER_S * elapsed.as_secs_f64()
+}
+
 fn malformed(e: MultipartError) -> ApiError {
     ApiError::bad_request("invalid_form", format!("the upload is not a readable multipart/form-data body ({})", e.body_text()))
 }
 
 fn too_slow() -> ApiError {
-    ApiError::new(StatusCode::REQUEST_TIMEOUT, "too_slow", format!("the upload paused for more than {} s; send it again", IDLE_TIMEOUT.as_secs()))
+    ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "too_slow",
+        format!("the upload paused for more than {} s or came slower than {} KB/s; send it again", IDLE_TIMEOUT.as_secs(), MIN_BYTES_PER_S as u64 / 1024),
+    )
 }
 
 /// 413 for a body larger than the server takes.
@@ -200,6 +218,13 @@ mod tests {
     fn a_long_name_keeps_its_extension() {
         let name = safe_file_name(&format!("{}.flac", "x".repeat(500)));
         assert!(name.ends_with(".flac") && name.chars().count() == MAX_NAME_CHARS + 5, "{name}");
+    }
+
+    #[test]
+    fn a_trickling_upload_is_dropped_after_the_grace_and_a_slow_honest_one_is_not() {
+        assert!(!arriving_too_slowly(10, Duration::from_secs(20)), "within the grace anything goes");
+        assert!(arriving_too_slowly(100 * 1024, Duration::from_secs(60)), "a trickle");
+        assert!(!arriving_too_slowly(500 * 1024 * 1024, Duration::from_secs(600)), "500 MB in 10 minutes");
     }
 
     #[test]

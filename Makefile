@@ -12,7 +12,7 @@ CLI := target/release/callscope
 # alone, and cargo then rebuilt ~140 crates (4-6 min in CI) for the e2e step.
 DEBUG_CLI := target/debug/callscope
 
-.PHONY: run test setup system wheels models fixtures build bench bench-live accuracy tokens clean-cache ui bindings e2e tauri-driver bench-desktop
+.PHONY: run test setup system wheels models fixtures build bench bench-live bench-serve accuracy tokens clean-cache ui bindings e2e tauri-driver bench-desktop
 
 ## The desktop app on the embedded default (offline analyzer, `base` model). Without a display
 ## (CI, ssh) it transcribes a rendered fixture call with the CLI instead.
@@ -91,6 +91,7 @@ bench: setup
 	$(TEST_ENV) $(CLI) models install tiny.en
 	$(TEST_ENV) python3 scripts/bench.py $(BENCH_ARGS)
 	$(MAKE) bench-live
+	$(MAKE) bench-serve
 	$(MAKE) bench-desktop
 
 ## Live captions of a rendered fixture call fed at real-time pace (both channels, tiny.en):
@@ -102,6 +103,16 @@ bench-live: setup
 	cargo build -p callscope-cli
 	$(TEST_ENV) $(DEBUG_CLI) models install tiny.en
 	$(TEST_ENV) cargo run -q -p callscope --example live_bench -- $(LIVE_BENCH_ARGS)
+
+## `callscope serve` under load: 50 clients upload a short clip at once (tiny.en, offline analyzer);
+## requests handled per minute, p50/p95 time to result, 503s answered, the server's peak memory,
+## and its overhead against `callscope analyze` on the same files in the same run (target ≤ 5 %).
+## `make bench-serve SERVE_BENCH_ARGS="--clients 20 --queue 8"`.
+SERVE_BENCH_ARGS ?=
+bench-serve: setup
+	cargo build --release -p callscope-cli
+	$(TEST_ENV) $(CLI) models install tiny.en
+	$(TEST_ENV) python3 scripts/bench_serve.py --cli $(CLI) $(SERVE_BENCH_ARGS)
 
 ## LLM tokens per fixture call: Gemini text mode (counted from the requests Callscope really builds,
 ## against a loopback Gemini, 4 characters per token) vs the original two-stage audio pipeline

@@ -4,7 +4,6 @@
 pub mod api;
 mod commands;
 mod error;
-mod library;
 mod live;
 mod logging;
 mod shortcut;
@@ -21,7 +20,7 @@ use callscope::config::{data_location, ConfigStore};
 use callscope::jobs::{JobQueue, QueueOptions, UpdateSink};
 use callscope::secrets::Keyring;
 
-use crate::library::Library;
+use callscope::store::Library;
 use crate::live::LiveCalls;
 use crate::views::JobEvent;
 

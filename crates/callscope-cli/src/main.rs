@@ -1,6 +1,7 @@
 //! `callscope`: transcribe, analyse, browse and serve call recordings from the command line.
 
 mod commands;
+mod server;
 
 use std::process::ExitCode;
 
@@ -47,6 +48,9 @@ enum Command {
     /// See and change the settings the desktop app and the command line share.
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Serve the HTTP API: the original `POST /api/transcribe/`, the call library as JSON, and
+    /// job progress over a WebSocket (127.0.0.1:8000 unless --bind says otherwise).
+    Serve(commands::serve::ServeArgs),
     /// Store, remove and list the API keys of the Gemini and OpenAI-compatible providers (OS keyring).
     #[command(subcommand)]
     Keys(commands::keys::KeysCommand),
@@ -90,6 +94,9 @@ fn main() -> ExitCode {
         Command::Domains(cmd) => open_library().and_then(|mut store| commands::domains::run(cmd, &mut store)).map(|()| ExitCode::SUCCESS),
         Command::Models(cmd) => commands::models::run(cmd),
         Command::Config(cmd) => open_config().and_then(|config| commands::config::run(cmd, &config)).map(|()| ExitCode::SUCCESS),
+        Command::Serve(args) => data_location()
+            .map_err(anyhow::Error::from)
+            .and_then(|data| commands::serve::run(args, ConfigStore::load(&data.settings()), &data)),
         Command::Keys(cmd) => commands::keys::run(cmd, &Keyring::os()).map(|()| ExitCode::SUCCESS),
     };
     match result {

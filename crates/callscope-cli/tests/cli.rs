@@ -24,6 +24,30 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A child's stderr, collected line by line as it comes (for messages on failure); each line
+/// `pick` finds something in is also sent on the returned channel (a port, "recording").
+fn collect_stderr(
+    child: &mut std::process::Child,
+    pick: fn(&str) -> Option<String>,
+) -> (std::sync::Arc<std::sync::Mutex<String>>, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let (tx, picked) = std::sync::mpsc::channel();
+    let lines = std::io::BufReader::new(child.stderr.take().expect("stderr is piped"));
+    let collected = std::sync::Arc::clone(&stderr);
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            if let Some(found) = pick(&line) {
+                let _ = tx.send(found);
+            }
+            let mut all = collected.lock().expect("lock");
+            all.push_str(&line);
+            all.push('\n');
+        }
+    });
+    (stderr, picked)
+}
+
 #[test]
 fn transcribe_json_prints_agent_and_customer_segments_with_plausible_timings() {
     let data = tempfile::tempdir().unwrap();
@@ -339,3 +363,6 @@ fn analyze_fails_each_bad_file_by_name_under_a_memory_limit_and_still_stores_the
 
 #[path = "cli/live.rs"]
 mod live;
+
+#[path = "cli/serve.rs"]
+mod serve;

@@ -15,7 +15,7 @@ use callscope::secrets::Keyring;
 use callscope::store::{CallDetail, Store, StoreError};
 
 use crate::error::CommandError;
-use crate::library::Library;
+use callscope::store::Library;
 
 /// The call with this id, with its corrections.
 #[tauri::command]
@@ -70,7 +70,7 @@ pub async fn delete_call(id: i64, library: State<'_, Library>) -> Result<(), Com
 #[tauri::command]
 #[specta::specta]
 pub async fn allow_call_audio(id: i64, app: AppHandle, library: State<'_, Library>) -> Result<Option<String>, CommandError> {
-    let Some(path) = library.with(|store| Ok(store.audio_path(id)?))?.filter(|p| p.is_file()) else {
+    let Some(path) = library.with(|store| store.audio_path(id))?.filter(|p| p.is_file()) else {
         return Ok(None);
     };
     app.asset_protocol_scope()
@@ -87,7 +87,7 @@ const MAX_BUCKETS: u32 = 4000;
 #[tauri::command]
 #[specta::specta]
 pub async fn call_waveform(id: i64, buckets: u32, library: State<'_, Library>) -> Result<Option<Waveform>, CommandError> {
-    let Some(path) = library.with(|store| Ok(store.audio_path(id)?))?.filter(|p| p.is_file()) else {
+    let Some(path) = library.with(|store| store.audio_path(id))?.filter(|p| p.is_file()) else {
         return Ok(None);
     };
     let buckets = buckets.clamp(1, MAX_BUCKETS) as usize;
@@ -106,7 +106,7 @@ pub async fn call_waveform(id: i64, buckets: u32, library: State<'_, Library>) -
 #[tauri::command]
 #[specta::specta]
 pub async fn export_call(id: i64, format: CallExportFormat, redact: bool, path: String, library: State<'_, Library>) -> Result<(), CommandError> {
-    let call = library.with(|store| Ok(store.call(id)?.ok_or(StoreError::CallNotFound { id })?))?;
+    let call = library.with(|store| store.call(id)?.ok_or(StoreError::CallNotFound { id }))?;
     let path = PathBuf::from(path);
     export_call_to_file(&call, format, personal_data(redact), &path)?;
     tracing::info!(call = id, path = %path.display(), ?format, redact, "call exported");

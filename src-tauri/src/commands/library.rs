@@ -12,7 +12,7 @@ use callscope::store::{CallFilter, CallRow, CallSort, Page, Paging, SearchHit, S
 
 use crate::commands::call::personal_data;
 use crate::error::CommandError;
-use crate::library::Library;
+use callscope::store::Library;
 
 /// One page of the calls matching `filter`.
 #[tauri::command]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use callscope::config::{ConfigStore, GeminiMode, ProviderChoice, Settings, TranscriptionChoice};
+use callscope::config::{ConfigStore, GeminiMode, ProviderChoice, SettingsOverrides, TranscriptionChoice};
 use callscope::models::ModelStore;
 use callscope::pipeline::{self, file_name, Job, JobPlan, PipelineError, ProviderPlan, TranscriberPlan};
 use callscope::progress::CancelToken;
@@ -66,28 +66,26 @@ fn parse_day(text: &str) -> Result<time::Date, String> {
 }
 
 impl AnalyzeArgs {
-    /// The saved settings with this command's flags applied.
-    fn settings(&self, saved: Settings) -> anyhow::Result<Settings> {
-        let settings = Settings {
-            model: self.model.clone().unwrap_or(saved.model),
-            swap_channels: self.swap_channels || saved.swap_channels,
-            keep_original_pii: self.keep_original_pii || saved.keep_original_pii,
-            provider: self.provider.unwrap_or(saved.provider),
-            transcription: self.transcriber.unwrap_or(saved.transcription),
-            gemini_mode: self.gemini_mode.unwrap_or(saved.gemini_mode),
-            ..saved
-        };
-        Ok(match &self.llm_model {
-            Some(model) => settings.with_llm_model(model).context("--llm-model")?,
-            None => settings,
-        })
+    /// What this command's flags change in the saved settings.
+    fn overrides(&self) -> SettingsOverrides {
+        SettingsOverrides {
+            model: self.model.clone(),
+            provider: self.provider,
+            llm_model: self.llm_model.clone(),
+            transcription: self.transcriber,
+            gemini_mode: self.gemini_mode,
+            // A flag can only turn these on; left out, the saved choice stands.
+            swap_channels: self.swap_channels.then_some(true),
+            keep_original_pii: self.keep_original_pii.then_some(true),
+        }
     }
 }
 
 /// Analyse every file; a failed file is reported and the others still run.
 pub fn run(args: AnalyzeArgs, config: &ConfigStore, store: &mut Store) -> anyhow::Result<ExitCode> {
     let models = ModelStore::open_default().context("opening the model folder")?;
-    let plan = JobPlan::from_settings(&args.settings(config.get())?, &models).map_err(with_hint)?;
+    let settings = args.overrides().apply(config.get()).context("the saved settings with this command's options")?;
+    let plan = JobPlan::from_settings(&settings, &models).map_err(with_hint)?;
     // Said before the key is looked for, so a run stopped for a missing key still tells what
     // this mode would send.
     note_audio_to_provider(&plan.provider);

@@ -224,28 +224,23 @@ fn run_to(cmd: CallsCommand, store: &mut Store, config: &ConfigStore, out: &mut 
             }
         }
         CallsCommand::Show { id, json } => {
-            let call = store
-                .call(id)
+            let shown = store
+                .shown_call(id)
                 .with_context(|| format!("reading call {id}"))?
                 .with_context(|| {
                     format!("there is no call with id {id}; see `callscope calls list`")
                 })?;
-            let live = store.live_capture(id).with_context(|| format!("reading call {id}"))?;
             if json {
-                let mut value = serde_json::to_value(&call)?;
-                if let (Some(live), Some(object)) = (live, value.as_object_mut()) {
-                    object.insert("live".into(), serde_json::to_value(live)?);
-                }
-                serde_json::to_writer_pretty(&mut *out, &value)?;
+                serde_json::to_writer_pretty(&mut *out, &shown)?;
                 writeln!(out)?;
             } else {
                 let corrections = store
                     .corrections(id)
                     .with_context(|| format!("reading call {id}"))?;
-                if let Some(live) = &live {
+                if let Some(live) = &shown.live {
                     show::write_live(&mut *out, live)?;
                 }
-                show::write_report(&mut *out, &call, &corrections)?;
+                show::write_report(&mut *out, &shown.call, &corrections)?;
             }
         }
         CallsCommand::Export {

@@ -10,4 +10,5 @@ pub mod listen;
 pub mod models;
 pub mod progress;
 pub mod recover;
+pub mod serve;
 pub mod transcribe;

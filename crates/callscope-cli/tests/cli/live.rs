@@ -2,22 +2,21 @@
 //! monitors are the agent's "microphone" and the customer's system audio, each playing one
 //! channel of a rendered fixture call at real-time pace.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{fixtures, text};
+use super::{collect_stderr, fixtures, text};
 
-const AGENT_SINK: &str = "agent_headset";
-const CUSTOMER_SINK: &str = "customer_line";
+pub(super) const AGENT_SINK: &str = "agent_headset";
+pub(super) const CUSTOMER_SINK: &str = "customer_line";
 /// Seconds of the fixture call played: call_01 says who is calling and why in its first 25 s.
 const CALL_SECONDS: u32 = 25;
 
 /// A private PulseAudio server (its own runtime folder), stopped on drop.
-struct Pulse {
+pub(super) struct Pulse {
     dir: tempfile::TempDir,
     server: Child,
 }
@@ -25,7 +24,7 @@ struct Pulse {
 impl Pulse {
     /// A server with the agent's and the customer's null sinks, or `None` (with a message)
     /// where PulseAudio is not installed.
-    fn start() -> Option<Pulse> {
+    pub(super) fn start() -> Option<Pulse> {
         if Command::new("pulseaudio").arg("--version").output().is_err() {
             eprintln!("SKIPPED: pulseaudio is not installed (scripts/setup-system.sh installs it; `make test` runs that)");
             return None;
@@ -62,7 +61,7 @@ impl Pulse {
     }
 
     /// `program` talking to this server.
-    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    pub(super) fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut c = Command::new(program);
         c.env("XDG_RUNTIME_DIR", self.dir.path()).env("HOME", self.dir.path());
         c
@@ -89,7 +88,7 @@ impl Drop for Pulse {
 }
 
 /// The first `CALL_SECONDS` of a fixture call as one WAV per side (sox).
-fn split_call(name: &str, dir: &Path) -> (PathBuf, PathBuf) {
+pub(super) fn split_call(name: &str, dir: &Path) -> (PathBuf, PathBuf) {
     let call = fixtures().join(format!("calls/{name}.wav"));
     let (agent, customer) = (dir.join("agent.wav"), dir.join("customer.wav"));
     for (out, channel) in [(&agent, "1"), (&customer, "2")] {
@@ -103,7 +102,7 @@ fn split_call(name: &str, dir: &Path) -> (PathBuf, PathBuf) {
 struct Listening {
     child: Child,
     stderr: Arc<Mutex<String>>,
-    ready: mpsc::Receiver<()>,
+    ready: mpsc::Receiver<String>,
 }
 
 impl Listening {
@@ -117,20 +116,7 @@ impl Listening {
             .stderr(Stdio::piped())
             .spawn()
             .expect("callscope listen starts");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let (tx, ready) = mpsc::channel();
-        let lines = BufReader::new(child.stderr.take().expect("stderr"));
-        let collected = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            for line in lines.lines().map_while(Result::ok) {
-                if line.starts_with("recording;") {
-                    let _ = tx.send(());
-                }
-                let mut all = collected.lock().expect("lock");
-                all.push_str(&line);
-                all.push('\n');
-            }
-        });
+        let (stderr, ready) = collect_stderr(&mut child, |line| line.starts_with("recording;").then(String::new));
         Listening { child, stderr, ready }
     }
 
@@ -159,7 +145,7 @@ impl Listening {
 }
 
 /// Play both sides at real time into their sinks and wait until they have played.
-fn play_call(pulse: &Pulse, agent: &Path, customer: &Path) {
+pub(super) fn play_call(pulse: &Pulse, agent: &Path, customer: &Path) {
     let mut players = [pulse.play(AGENT_SINK, agent), pulse.play(CUSTOMER_SINK, customer)];
     for p in &mut players {
         assert!(p.wait().expect("paplay").success(), "paplay played its side");

@@ -8,6 +8,7 @@ mod general;
 mod pricing;
 mod prompt;
 mod result;
+mod service;
 mod tokens;
 
 pub use catalog::{CatalogEntry, DomainCatalog};
@@ -16,4 +17,5 @@ pub use general::{GeneralInfo, Resolution, Sentiment, SentimentTrend, TurnSentim
 pub use pricing::{parse_overrides, ModelPrice, PriceTable};
 pub use prompt::{ExtractionPrompt, FieldKind, FieldSpec};
 pub use result::{CallAnalysis, ConversationMetrics, Redaction, Transcription};
+pub use service::ServiceResponse;
 pub use tokens::{StageTokenUsage, StageTokens, TokenUsage};

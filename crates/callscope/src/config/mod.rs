@@ -7,10 +7,12 @@ mod env;
 mod file;
 mod keys;
 mod location;
+mod overrides;
 
 pub use env::{api_key, key_variable, Override, DATA_DIR, GEMINI_API_KEY, LOG, MODEL, MODELS_DIR, OPENAI_API_KEY, OPENAI_BASE_URL, WHEELS_DIR};
 pub use file::ConfigStore;
 pub use keys::SettingKey;
+pub use overrides::SettingsOverrides;
 pub use location::{
     check_writable, data_location, platform_data_dir, DataDirChoice, DataDirOrigin, DataLocation, LIBRARY_FILE,
     SETTINGS_FILE,

@@ -16,7 +16,7 @@ use crate::store::StoreError;
 
 pub use self::csv::{csv_record, CSV_HEADER};
 pub use redact::redacted;
-pub use write::{export_call_to_file, export_calls, export_calls_to_file};
+pub use write::{export_call, export_call_to_file, export_calls, export_calls_to_file};
 
 /// Formats for a set of calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]

@@ -86,6 +86,24 @@ pub fn export_calls_to_file(
     })
 }
 
+/// One call as the text of `format` (what `export_call_to_file` writes, and what the HTTP
+/// server answers with).
+pub fn export_call(
+    call: &CallAnalysis,
+    format: CallExportFormat,
+    personal: PersonalData,
+) -> Result<String, ExportError> {
+    let call = prepared(call, personal);
+    Ok(match format {
+        CallExportFormat::Json => {
+            serde_json::to_string_pretty(&call).map_err(|e| json_error(&call, e))? + "\n"
+        }
+        CallExportFormat::Csv => csv_record(CSV_HEADER) + &csv_record(call_cells(&call)),
+        CallExportFormat::Srt => to_srt(&transcript(&call)),
+        CallExportFormat::Vtt => to_vtt(&transcript(&call)),
+    })
+}
+
 /// Write one call to the file at `path`, replacing it.
 pub fn export_call_to_file(
     call: &CallAnalysis,
@@ -93,15 +111,7 @@ pub fn export_call_to_file(
     personal: PersonalData,
     path: &Path,
 ) -> Result<(), ExportError> {
-    let call = prepared(call, personal);
-    let text = match format {
-        CallExportFormat::Json => {
-            serde_json::to_string_pretty(&call).map_err(|e| json_error(&call, e))? + "\n"
-        }
-        CallExportFormat::Csv => csv_record(CSV_HEADER) + &csv_record(call_cells(&call)),
-        CallExportFormat::Srt => to_srt(&transcript(&call)),
-        CallExportFormat::Vtt => to_vtt(&transcript(&call)),
-    };
+    let text = export_call(call, format, personal)?;
     write_file(path, |out| {
         out.write_all(text.as_bytes()).map_err(|source| ExportError::File {
             path: path.to_path_buf(),

@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::audio::recorder::FinishedRecording;
-use crate::config::ConfigStore;
+use crate::config::{ConfigStore, SettingsOverrides};
 use crate::models::ModelStore;
-use crate::pipeline::{self, file_name, Job, PipelineError, SharedProgress};
+use crate::pipeline::{self, file_name, FailureKind, Job, PipelineError, SharedProgress};
 use crate::progress::{CancelToken, Progress, Stage};
 use crate::secrets::Keyring;
 use crate::store::Store;
@@ -45,6 +45,7 @@ pub struct QueueOptions {
 struct QueuedJob {
     id: u32,
     path: PathBuf,
+    overrides: SettingsOverrides,
     /// A live call's recording (`path` is its WAV): stored with when and how it was captured.
     live: Option<FinishedRecording>,
     cancel: CancelToken,
@@ -84,22 +85,28 @@ impl JobQueue {
 
     /// Queue a file; returns its first update (`queued`, or `failed` if no worker is left).
     pub fn enqueue(&self, path: PathBuf) -> JobUpdate {
-        self.push(path, None)
+        self.enqueue_with(path, SettingsOverrides::default())
+    }
+
+    /// Queue a file to be analysed with `overrides` applied to the settings in force when it
+    /// starts (an upload that names its model or provider); returns its first update.
+    pub fn enqueue_with(&self, path: PathBuf, overrides: SettingsOverrides) -> JobUpdate {
+        self.push(path, overrides, None)
     }
 
     /// Queue a live call's finished (or recovered) recording behind the files already waiting,
     /// so its analysis never runs beside another one; stored like a file, plus how it was
     /// captured.
     pub fn enqueue_live(&self, recording: FinishedRecording) -> JobUpdate {
-        self.push(recording.path.clone(), Some(recording))
+        self.push(recording.path.clone(), SettingsOverrides::default(), Some(recording))
     }
 
-    fn push(&self, path: PathBuf, live: Option<FinishedRecording>) -> JobUpdate {
+    fn push(&self, path: PathBuf, overrides: SettingsOverrides, live: Option<FinishedRecording>) -> JobUpdate {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let cancel = CancelToken::new();
         lock(&self.tokens).insert(id, cancel.clone());
         let queued = JobUpdate::new(id, &path, JobState::Queued);
-        let sent = self.sender.lock().unwrap_or_else(|p| p.into_inner()).send(QueuedJob { id, path: path.clone(), live, cancel });
+        let sent = self.sender.lock().unwrap_or_else(|p| p.into_inner()).send(QueuedJob { id, path: path.clone(), overrides, live, cancel });
         match sent {
             Ok(()) => {
                 tracing::info!(job = id, path = %path.display(), "queued");
@@ -108,7 +115,7 @@ impl JobQueue {
             Err(_) => {
                 lock(&self.tokens).remove(&id);
                 let message = format!("{}: the analysis workers have stopped; restart Callscope", file_name(&path));
-                JobUpdate::new(id, &path, JobState::Failed { message, missing_model: None })
+                JobUpdate::new(id, &path, JobState::Failed { message, missing_model: None, kind: FailureKind::Internal })
             }
         }
     }
@@ -188,7 +195,8 @@ impl Worker {
             Some(dir) => ModelStore::at(dir.clone()),
             None => ModelStore::open_default().map_err(|source| PipelineError::Model { source })?,
         };
-        let job = Job::from_settings(&self.config.get(), &models, &self.options.keys)?;
+        let settings = queued.overrides.apply(self.config.get()).map_err(|e| PipelineError::Runtime { detail: e.to_string() })?;
+        let job = Job::from_settings(&settings, &models, &self.options.keys)?;
         if self.store.is_none() {
             let store = Store::open(&self.options.library)
                 .map_err(|source| PipelineError::Store { file: file_name(&queued.path), source })?;

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::pipeline::{file_name, PipelineError};
+use crate::pipeline::{file_name, FailureKind, PipelineError};
 use crate::progress::Stage;
 
 /// Where a job is: waiting, running a stage, or finished one way or another.
@@ -17,7 +17,14 @@ pub enum JobState {
     Done { call_id: i64, domain: String, category: String },
     /// `message` names the file and says what went wrong; `missing_model` names the speech
     /// model to install when that is the reason, so a shell can offer to.
-    Failed { message: String, missing_model: Option<String> },
+    Failed {
+        message: String,
+        missing_model: Option<String>,
+        /// Whose problem it is (the HTTP server's status code); not sent to the UI.
+        #[serde(skip)]
+        #[cfg_attr(feature = "specta", specta(skip))]
+        kind: FailureKind,
+    },
     Cancelled,
 }
 
@@ -27,7 +34,7 @@ impl JobState {
         if error.is_cancelled() {
             return JobState::Cancelled;
         }
-        JobState::Failed { message: error.to_string(), missing_model: error.missing_model().map(str::to_string) }
+        JobState::Failed { message: error.to_string(), missing_model: error.missing_model().map(str::to_string), kind: error.kind() }
     }
 
     /// Whether the job will not change again.

@@ -82,7 +82,58 @@ pub enum PipelineError {
     },
 }
 
+/// Whose problem a failed job is, so a shell can answer in kind (the HTTP server's status
+/// code): the file's, the setup's, a remote service's, or Callscope's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailureKind {
+    /// The recording cannot be used (not audio, damaged, unsupported, too long).
+    InvalidAudio,
+    /// The recording decodes but holds no speech to analyse.
+    NoSpeech,
+    /// This machine is not set up for the job (a model not installed, a key missing).
+    Setup,
+    /// A remote provider or transcription server failed.
+    Remote,
+    /// The job was asked to stop.
+    Cancelled,
+    /// Anything else: the library, a crash, the runtime.
+    #[default]
+    Internal,
+}
+
 impl PipelineError {
+    /// Whose problem this failure is.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            _ if self.is_cancelled() => FailureKind::Cancelled,
+            PipelineError::Decode(DecodeError::Conversion { .. }) => FailureKind::Internal,
+            PipelineError::Decode(_) | PipelineError::Recording(_) => FailureKind::InvalidAudio,
+            PipelineError::NoSpeech { .. } => FailureKind::NoSpeech,
+            PipelineError::Model { .. }
+            | PipelineError::MissingApiKey { .. }
+            | PipelineError::KeyUnreadable { .. }
+            | PipelineError::ProviderSetup { .. }
+            | PipelineError::TranscriberSetup { .. } => FailureKind::Setup,
+            PipelineError::Provider { .. } => FailureKind::Remote,
+            PipelineError::Transcribe { source, .. } => match source {
+                SttError::CloudUnreachable { .. }
+                | SttError::CloudRateLimited { .. }
+                | SttError::CloudUnauthorized { .. }
+                | SttError::CloudRefused { .. }
+                | SttError::CloudBadAnswer { .. } => FailureKind::Remote,
+                SttError::ModelMissing { .. }
+                | SttError::ModelLoad { .. }
+                | SttError::InvalidLanguage { .. }
+                | SttError::CloudSetup { .. } => FailureKind::Setup,
+                SttError::Whisper { .. } | SttError::WrongSampleRate { .. } | SttError::Cancelled => FailureKind::Internal,
+            },
+            PipelineError::Store { .. }
+            | PipelineError::Crashed { .. }
+            | PipelineError::Runtime { .. }
+            | PipelineError::Cancelled { .. } => FailureKind::Internal,
+        }
+    }
+
     /// The speech model that is not installed, when that is why the job failed, so a shell can
     /// say how to install it.
     pub fn missing_model(&self) -> Option<&str> {

@@ -18,7 +18,7 @@ mod runtime;
 mod stages;
 mod transcriber;
 
-pub use error::PipelineError;
+pub use error::{FailureKind, PipelineError};
 pub use file::{analyze_file, file_name, recorded_on, transcribe_file, SharedProgress};
 pub(crate) use guard::crashed;
 pub use job::{Job, JobPlan};

@@ -41,6 +41,16 @@ pub struct CallDetail {
     pub live: Option<super::LiveCapture>,
 }
 
+/// One stored call as `calls show --json` prints it and `GET /api/calls/{id}` answers: the
+/// analysis, with how it was recorded live when it was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShownCall {
+    #[serde(flatten)]
+    pub call: CallAnalysis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<super::LiveCapture>,
+}
+
 /// A call as the outbox carries it: the analysis plus what identifies and qualifies it.
 #[derive(Serialize)]
 struct CallPayload<'a> {
@@ -89,6 +99,12 @@ impl Store {
     /// The call with this id as it was saved (with corrections applied), or `None`.
     pub fn call(&self, id: i64) -> Result<Option<CallAnalysis>, StoreError> {
         Ok(read_call(&self.conn, &self.path, id)?.map(|stored| stored.analysis))
+    }
+
+    /// The call with this id as `calls show --json` prints it, or `None`.
+    pub fn shown_call(&self, id: i64) -> Result<Option<ShownCall>, StoreError> {
+        let Some(call) = self.call(id)? else { return Ok(None) };
+        Ok(Some(ShownCall { call, live: self.live_capture(id)? }))
     }
 
     /// The call with this id, its corrections and whether its recording can still be played.

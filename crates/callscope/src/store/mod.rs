@@ -19,6 +19,7 @@ mod read;
 mod reanalysis;
 mod schema;
 mod search;
+mod shared;
 mod usage;
 
 use std::path::{Path, PathBuf};
@@ -33,10 +34,11 @@ pub use outbox::{OutboxEntity, OutboxEntry, OutboxOp};
 pub use query::{CallFilter, CallRow, CallSort, Page, Paging};
 pub use schema::SCHEMA_VERSION;
 pub use search::{SearchHit, SnippetPart};
+pub use shared::Library;
 pub use usage::{UsageGrouping, UsageReport, UsageRow};
 pub use time::Date;
 
-pub use calls::{CallDetail, FieldCorrection};
+pub use calls::{CallDetail, FieldCorrection, ShownCall};
 
 /// How long a statement waits for another process's write lock before giving up with `Locked`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -364,5 +364,5 @@ fn analyze_fails_each_bad_file_by_name_under_a_memory_limit_and_still_stores_the
 #[path = "cli/live.rs"]
 mod live;
 
-#[path = "cli/serve.rs"]
+#[path = "cli/serve/mod.rs"]
 mod serve;
